@@ -1,0 +1,9 @@
+// The WASM module's exports: pure kernels only (see docs/design.md). No module-level state.
+export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
+export { bceProb, bceLogits, cce, quadratic } from './losses';
+export { entropyRows, crossRows } from './info';
+
+/** First byte of linear memory that TypeScript may hand out (after static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}

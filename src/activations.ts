@@ -1,0 +1,27 @@
+// Activations at the public edge: sigmoid (element-wise), softmax and log-softmax (row-wise).
+import type { Backend } from './backend/backend.js';
+import { checkFinite, like, parse, type Input } from './tensor.js';
+
+function apply(be: Backend, fn: string, z: Input, op: 'sigmoid' | 'softmax' | 'logSoftmax'): unknown {
+  const p = parse(fn, 'z', z);
+  checkFinite(fn, 'z', p);
+  const out = p.data instanceof Float32Array ? new Float32Array(p.data.length) : new Float64Array(p.data.length);
+  if (op === 'sigmoid') be.sigmoid(p.data, out);
+  else be.softmax(p.data, out, p.rows, p.cols, op === 'logSoftmax');
+  return like(p, out, true);
+}
+
+/** σ(z) element-wise; never overflows. Float32Array input is computed in f32. */
+export function sigmoid(be: Backend, z: Input): unknown {
+  return apply(be, 'sigmoid', z, 'sigmoid');
+}
+
+/** Row-wise softmax with the max subtracted (finite for any finite logits). */
+export function softmax(be: Backend, z: Input): unknown {
+  return apply(be, 'softmax', z, 'softmax');
+}
+
+/** Row-wise log-softmax: z − max z − log Σ e^(z − max z). */
+export function logSoftmax(be: Backend, z: Input): unknown {
+  return apply(be, 'logSoftmax', z, 'logSoftmax');
+}

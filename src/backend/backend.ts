@@ -1,0 +1,42 @@
+// The backend contract: one method per kernel, typed arrays in and out, the same arguments and
+// semantics as the AssemblyScript kernels in assembly/. `null` marks an absent optional array.
+// Callers (src/*.ts) validate everything first: backends trust their inputs.
+
+/** A float array a kernel reads or writes. */
+export type Floats = Float32Array | Float64Array;
+
+/** The operations every backend implements (reference: plain TypeScript; wasm: SIMD WebAssembly). */
+export interface Backend {
+  readonly name: 'wasm' | 'reference';
+  /** out[i] = σ(x[i]); f32 in → f32 arithmetic. */
+  sigmoid(x: Floats, out: Floats): void;
+  /** Row-wise softmax (log = false) or log-softmax (log = true). */
+  softmax(x: Floats, out: Floats, rows: number, cols: number, log: boolean): void;
+  /** Binary cross-entropy on probabilities, per element (assembly/losses.ts bceProb). */
+  bceProb(a: Float64Array, y: Float64Array, w: Float64Array | null, pw: Float64Array | null,
+    out: Float64Array | null, grad: Float64Array | null, cols: number, mode: number, eps: number,
+    smoothing: number, gradScale: number): void;
+  /** Binary cross-entropy on logits, per element (assembly/losses.ts bceLogits). */
+  bceLogits(z: Float64Array, y: Float64Array, w: Float64Array | null, pw: Float64Array | null,
+    out: Float64Array | null, grad: Float64Array | null, cols: number, smoothing: number,
+    gradScale: number): void;
+  /** Categorical cross-entropy per row, dense targets y or integer labels (assembly/losses.ts cce). */
+  cce(x: Float64Array, y: Float64Array | null, labels: Int32Array | null, cw: Float64Array | null,
+    sw: Float64Array | null, out: Float64Array | null, grad: Float64Array | null, rows: number,
+    cols: number, ignoreIndex: number, mode: number, eps: number, smoothing: number, gradScale: number): void;
+  /** Quadratic cost per row (assembly/losses.ts quadratic). */
+  quadratic(a: Float64Array, y: Float64Array, sw: Float64Array | null, out: Float64Array | null,
+    grad: Float64Array | null, rows: number, cols: number, gradScale: number): void;
+  /** Entropy per row and its gradient (assembly/info.ts entropyRows). */
+  entropyRows(p: Float64Array, out: Float64Array | null, grad: Float64Array | null, rows: number, cols: number): void;
+  /** Cross-entropy (kind 0) or KL divergence (kind 1) per row, gradient w.r.t. q (assembly/info.ts crossRows). */
+  crossRows(p: Float64Array, q: Float64Array, out: Float64Array | null, grad: Float64Array | null,
+    rows: number, cols: number, kind: number): void;
+  /** C (m×n) = op(A)·op(B), f32, row-major (assembly/matmul.ts matmulF32). */
+  matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+    transA: boolean, transB: boolean): void;
+  /** Bytes of backend memory currently held (0 for the reference backend). */
+  liveBytes(): number;
+  /** Releases the backend's memory; the backend must not be used afterwards. */
+  dispose(): void;
+}

@@ -1,0 +1,153 @@
+// The WASM backend: one WebAssembly instance, with its own memory, per backend object, so two backends
+// (or two networks on two backends) never share state. Each call allocates its arguments on the heap,
+// copies inputs in, runs one kernel and copies outputs out.
+import { instantiate } from '@assemblyscript/loader';
+import type { Backend, Floats } from './backend.js';
+import { Heap } from './heap.js';
+import { wasmBase64 } from './wasm-binary.js';
+
+/** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  sigmoidF32(x: number, out: number, n: number): void;
+  sigmoidF64(x: number, out: number, n: number): void;
+  softmaxF32(x: number, out: number, rows: number, cols: number, log: number): void;
+  softmaxF64(x: number, out: number, rows: number, cols: number, log: number): void;
+  bceProb(a: number, y: number, w: number, pw: number, out: number, grad: number, n: number, cols: number,
+    mode: number, eps: number, smoothing: number, gradScale: number): void;
+  bceLogits(z: number, y: number, w: number, pw: number, out: number, grad: number, n: number, cols: number,
+    smoothing: number, gradScale: number): void;
+  cce(x: number, y: number, labels: number, cw: number, sw: number, out: number, grad: number, rows: number,
+    cols: number, ignoreIndex: number, mode: number, eps: number, smoothing: number, gradScale: number): void;
+  quadratic(a: number, y: number, sw: number, out: number, grad: number, rows: number, cols: number,
+    gradScale: number): void;
+  entropyRows(p: number, out: number, grad: number, rows: number, cols: number): void;
+  crossRows(p: number, q: number, out: number, grad: number, rows: number, cols: number, kind: number): void;
+  matmulF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
+    scratch: number): void;
+  matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
+}
+
+type Arr = Float32Array | Float64Array | Int32Array;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles the embedded module once per process (a compiled module is immutable and shareable). */
+export function compileXentModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64));
+  return compiled;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates a fresh WASM backend (its own memory). */
+export async function createWasmBackend(): Promise<WasmBackend> {
+  const module = await compileXentModule();
+  const { exports } = await instantiate<Record<string, unknown>>(module, {});
+  return new WasmBackend(exports as unknown as Kernels);
+}
+
+/** Kernels from assembly/ behind the Backend contract. */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly heap: Heap;
+  private disposed = false;
+
+  constructor(readonly kernels: Kernels) {
+    this.heap = new Heap(kernels.memory, kernels.heapBase());
+  }
+
+  /**
+   * Allocates every array, copies the inputs in, runs `body` with their addresses (0 for null), copies
+   * the outputs back and frees everything, whatever `body` does.
+   */
+  private run(inputs: (Arr | null)[], outputs: (Arr | null)[], body: (...ptrs: number[]) => void, scratch = 0): void {
+    if (this.disposed) throw new Error('xent: this backend was disposed');
+    const all = [...inputs, ...outputs];
+    const ptrs = all.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
+    const scratchPtr = scratch > 0 ? this.heap.alloc(scratch) : 0;
+    try {
+      const buffer = this.kernels.memory.buffer; // after the last allocation: no growth until freed
+      inputs.forEach((a, i) => {
+        if (a) new Uint8Array(buffer, ptrs[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      });
+      body(...ptrs, scratchPtr);
+      outputs.forEach((a, j) => {
+        if (!a) return;
+        const p = ptrs[inputs.length + j]!;
+        new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(buffer, p, a.byteLength));
+      });
+    } finally {
+      for (const p of ptrs) if (p) this.heap.free(p);
+      if (scratchPtr) this.heap.free(scratchPtr);
+    }
+  }
+
+  sigmoid(x: Floats, out: Floats): void {
+    const k = this.kernels;
+    this.run([x], [out], (px, po) => (x instanceof Float32Array ? k.sigmoidF32 : k.sigmoidF64)(px!, po!, x.length));
+  }
+
+  softmax(x: Floats, out: Floats, rows: number, cols: number, log: boolean): void {
+    const k = this.kernels;
+    const fn = x instanceof Float32Array ? k.softmaxF32 : k.softmaxF64;
+    this.run([x], [out], (px, po) => fn(px!, po!, rows, cols, log ? 1 : 0));
+  }
+
+  bceProb(a: Float64Array, y: Float64Array, w: Float64Array | null, pw: Float64Array | null,
+    out: Float64Array | null, grad: Float64Array | null, cols: number, mode: number, eps: number,
+    smoothing: number, gradScale: number): void {
+    this.run([a, y, w, pw], [out, grad], (pa, py, pwt, ppw, po, pg) =>
+      this.kernels.bceProb(pa!, py!, pwt!, ppw!, po!, pg!, a.length, cols, mode, eps, smoothing, gradScale));
+  }
+
+  bceLogits(z: Float64Array, y: Float64Array, w: Float64Array | null, pw: Float64Array | null,
+    out: Float64Array | null, grad: Float64Array | null, cols: number, smoothing: number, gradScale: number): void {
+    this.run([z, y, w, pw], [out, grad], (pz, py, pwt, ppw, po, pg) =>
+      this.kernels.bceLogits(pz!, py!, pwt!, ppw!, po!, pg!, z.length, cols, smoothing, gradScale));
+  }
+
+  cce(x: Float64Array, y: Float64Array | null, labels: Int32Array | null, cw: Float64Array | null,
+    sw: Float64Array | null, out: Float64Array | null, grad: Float64Array | null, rows: number, cols: number,
+    ignoreIndex: number, mode: number, eps: number, smoothing: number, gradScale: number): void {
+    this.run([x, y, labels, cw, sw], [out, grad], (px, py, pl, pcw, psw, po, pg) =>
+      this.kernels.cce(px!, py!, pl!, pcw!, psw!, po!, pg!, rows, cols, ignoreIndex, mode, eps, smoothing, gradScale));
+  }
+
+  quadratic(a: Float64Array, y: Float64Array, sw: Float64Array | null, out: Float64Array | null,
+    grad: Float64Array | null, rows: number, cols: number, gradScale: number): void {
+    this.run([a, y, sw], [out, grad], (pa, py, psw, po, pg) =>
+      this.kernels.quadratic(pa!, py!, psw!, po!, pg!, rows, cols, gradScale));
+  }
+
+  entropyRows(p: Float64Array, out: Float64Array | null, grad: Float64Array | null, rows: number, cols: number): void {
+    this.run([p], [out, grad], (pp, po, pg) => this.kernels.entropyRows(pp!, po!, pg!, rows, cols));
+  }
+
+  crossRows(p: Float64Array, q: Float64Array, out: Float64Array | null, grad: Float64Array | null,
+    rows: number, cols: number, kind: number): void {
+    this.run([p, q], [out, grad], (pp, pq, po, pg) => this.kernels.crossRows(pp!, pq!, po!, pg!, rows, cols, kind));
+  }
+
+  matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+    transA: boolean, transB: boolean): void {
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const scratch = this.kernels.matmulScratchBytes(m, k, n, ta, tb);
+    this.run([a, b], [c], (pa, pb, pc, ps) => this.kernels.matmulF32(pa!, pb!, pc!, m, k, n, ta, tb, ps!), scratch);
+  }
+
+  liveBytes(): number {
+    return this.heap.liveBytes();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}

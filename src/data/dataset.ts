@@ -1,0 +1,144 @@
+/** A labelled dataset: `count` examples of `inputSize` features, row-major. */
+export interface Dataset {
+  /** count × inputSize features, row-major. */
+  inputs: Float32Array;
+  /** Uint8Array: integer class labels (count); Float32Array: one-hot / soft targets (count × outputSize). */
+  labels: Uint8Array | Float32Array;
+  count: number;
+  inputSize: number;
+}
+
+/** Describes a value's type for an error message ("Float64Array", "null", "an array", "string"). */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return typeof value;
+}
+
+function checkSize(fn: string, name: string, value: unknown, positive: boolean): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(value)}`);
+  }
+  if (!Number.isSafeInteger(value) || value < (positive ? 1 : 0)) {
+    const kind = positive ? 'a positive integer' : 'a non-negative integer';
+    throw new RangeError(`${fn}: ${name} must be ${kind}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Checks types and lengths only (no scan of the values) and returns the number of label values per
+ * example: 1 for class labels, outputSize for targets (0 when the dataset is empty and has no targets).
+ */
+function checkStructure(fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number): number {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TypeError(`${fn}: ${name} must be a Dataset object {inputs, labels, count, inputSize}, got ${describe(data)}`);
+  }
+  const d = data as Record<string, unknown>;
+  const count = checkSize(fn, `${name}.count`, d.count, false);
+  const size = checkSize(fn, `${name}.inputSize`, d.inputSize, true);
+  if (inputSize !== undefined && size !== inputSize) {
+    throw new RangeError(`${fn}: ${name}.inputSize must be ${inputSize}, got ${size}`);
+  }
+  const { inputs, labels } = d;
+  if (!(inputs instanceof Float32Array)) {
+    throw new TypeError(`${fn}: ${name}.inputs must be a Float32Array, got ${describe(inputs)}`);
+  }
+  if (inputs.length !== count * size) {
+    throw new RangeError(
+      `${fn}: ${name}.inputs has length ${inputs.length} but count × inputSize = ${count} × ${size} = ${count * size}`,
+    );
+  }
+  if (labels instanceof Uint8Array) {
+    if (labels.length !== count) {
+      throw new RangeError(`${fn}: ${name}.labels (class labels) has length ${labels.length} but count = ${count}`);
+    }
+    return 1;
+  }
+  if (labels instanceof Float32Array) {
+    if (outputSize !== undefined) {
+      if (labels.length !== count * outputSize) {
+        throw new RangeError(
+          `${fn}: ${name}.labels (targets) has length ${labels.length} but count × outputSize = ${count} × ${outputSize} = ${count * outputSize}`,
+        );
+      }
+      return outputSize;
+    }
+    if (count === 0) {
+      if (labels.length !== 0) {
+        throw new RangeError(`${fn}: ${name}.labels (targets) has length ${labels.length} but count = 0`);
+      }
+      return 0;
+    }
+    if (labels.length === 0 || labels.length % count !== 0) {
+      throw new RangeError(
+        `${fn}: ${name}.labels (targets) has length ${labels.length}, which is not a positive multiple of count = ${count}`,
+      );
+    }
+    return labels.length / count;
+  }
+  throw new TypeError(
+    `${fn}: ${name}.labels must be a Uint8Array (class labels) or a Float32Array (targets), got ${describe(labels)}`,
+  );
+}
+
+/**
+ * Validates a Dataset and returns it (not a copy): integer count ≥ 0 and inputSize ≥ 1 (equal to
+ * `inputSize` if given), Float32Array inputs of length count × inputSize, all finite; Uint8Array labels
+ * of length count, each < outputSize (the number of classes) if given; or Float32Array targets of
+ * length count × outputSize, each in [0, 1]. Throws TypeError (wrong type) or RangeError (wrong size or
+ * value) with a message naming `fn` and `name`.
+ */
+export function checkDataset(fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number): Dataset {
+  if (inputSize !== undefined) checkSize(fn, 'inputSize', inputSize, true);
+  if (outputSize !== undefined) checkSize(fn, 'outputSize', outputSize, true);
+  checkStructure(fn, name, data, inputSize, outputSize);
+  const dataset = data as Dataset;
+  const { inputs, labels } = dataset;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    if (!Number.isFinite(x)) {
+      throw new RangeError(`${fn}: ${name}.inputs must be finite, got ${x} at index ${i}`);
+    }
+  }
+  if (labels instanceof Uint8Array) {
+    if (outputSize !== undefined) {
+      for (let i = 0; i < labels.length; i++) {
+        if (labels[i]! >= outputSize) {
+          throw new RangeError(
+            `${fn}: ${name}.labels must be class indices in [0, ${outputSize - 1}], got ${labels[i]} at index ${i}`,
+          );
+        }
+      }
+    }
+  } else {
+    for (let i = 0; i < labels.length; i++) {
+      const y = labels[i]!;
+      // Written so that NaN fails too.
+      if (!(y >= 0 && y <= 1)) {
+        throw new RangeError(`${fn}: ${name}.labels (targets) must be in [0, 1], got ${y} at index ${i}`);
+      }
+    }
+  }
+  return dataset;
+}
+
+/** The examples [start, end) of a dataset as a new Dataset sharing no memory with it (copies). */
+export function sliceDataset(data: Dataset, start: number, end: number): Dataset {
+  const perExample = checkStructure('sliceDataset', 'data', data);
+  const begin = checkSize('sliceDataset', 'start', start, false);
+  const stop = checkSize('sliceDataset', 'end', end, false);
+  if (begin > stop || stop > data.count) {
+    throw new RangeError(
+      `sliceDataset: need 0 ≤ start ≤ end ≤ count = ${data.count}, got start = ${begin}, end = ${stop}`,
+    );
+  }
+  // TypedArray.prototype.slice copies into a new buffer.
+  return {
+    inputs: data.inputs.slice(begin * data.inputSize, stop * data.inputSize),
+    labels: data.labels.slice(begin * perExample, stop * perExample),
+    count: stop - begin,
+    inputSize: data.inputSize,
+  };
+}

@@ -1,0 +1,12 @@
+// xent: exact cross-entropy losses, information measures and the networks they train.
+export { createXent } from './xent.js';
+export type { Xent, XentGrad, XentOptions, LossValue, Gradient, Activation, RowValues } from './xent.js';
+export type { Vector, Batch, Packed, Input } from './tensor.js';
+export type { InfoOptions } from './info.js';
+export type { BinaryOptions } from './losses/binary.js';
+export type { CategoricalOptions, SparseOptions, Labels } from './losses/categorical.js';
+export type { QuadraticOptions } from './losses/quadratic.js';
+export type { LogLossOptions } from './losses/logloss.js';
+export type { Reduction, Compat } from './losses/options.js';
+export type { MatmulOptions } from './matmul.js';
+export type { Dataset } from './data/dataset.js';

@@ -1,0 +1,140 @@
+// Input parsing and result shaping. Vectors are number[] | Float32Array | Float64Array; batches (rows =
+// examples) are number[][] or { data, shape: [rows, cols] }. Results keep the caller's layout.
+import { describe, rangeError, typeError } from './errors.js';
+
+/** A 1-D input. */
+export type Vector = number[] | Float32Array | Float64Array;
+/** A row-major matrix in one typed array. */
+export interface Packed<T extends Float32Array | Float64Array = Float32Array | Float64Array> {
+  data: T;
+  shape: readonly [number, number];
+}
+/** A 2-D input, rows = examples. */
+export type Batch = number[][] | Packed;
+/** Any numeric input. */
+export type Input = Vector | Batch;
+
+/** A parsed input: a contiguous row-major array and how the caller laid it out. */
+export interface Parsed {
+  /** The caller's numbers, row-major: the caller's own typed array when it was one, else a Float64Array. */
+  data: Float32Array | Float64Array;
+  rows: number;
+  cols: number;
+  kind: 'vector' | 'nested' | 'packed';
+  /** The caller's element container: plain arrays, f32 or f64 typed arrays. */
+  type: 'array' | 'f32' | 'f64';
+}
+
+/** Parses a vector or batch; a vector is one row. Throws TypeError/RangeError naming fn and name. */
+export function parse(fn: string, name: string, x: unknown): Parsed {
+  if (x instanceof Float64Array || x instanceof Float32Array) {
+    return { data: x, rows: 1, cols: x.length, kind: 'vector', type: x instanceof Float32Array ? 'f32' : 'f64' };
+  }
+  if (Array.isArray(x)) {
+    if (x.length > 0 && Array.isArray(x[0])) {
+      const rows = x.length;
+      const cols = (x[0] as unknown[]).length;
+      const data = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        const row: unknown = x[r];
+        if (!Array.isArray(row)) typeError(fn, `${name}[${r}] must be an array of numbers, got ${describe(row)}`);
+        if (row.length !== cols) rangeError(fn, `${name} is ragged: row 0 has ${cols} values but row ${r} has ${row.length}`);
+        for (let k = 0; k < cols; k++) {
+          const v: unknown = row[k];
+          if (typeof v !== 'number') typeError(fn, `${name}[${r}][${k}] must be a number, got ${describe(v)}`);
+          data[r * cols + k] = v;
+        }
+      }
+      return { data, rows, cols, kind: 'nested', type: 'array' };
+    }
+    const data = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      if (typeof v !== 'number') typeError(fn, `${name}[${i}] must be a number, got ${describe(v)}`);
+      data[i] = v;
+    }
+    return { data, rows: 1, cols: x.length, kind: 'vector', type: 'array' };
+  }
+  if (x !== null && typeof x === 'object' && 'data' in x && 'shape' in x) {
+    const { data, shape } = x as { data: unknown; shape: unknown };
+    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+      typeError(fn, `${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+    }
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      rangeError(fn, `${name}.shape must be [rows, cols] of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    const [rows, cols] = shape as [number, number];
+    if (rows * cols !== data.length) {
+      rangeError(fn, `${name}.shape [${rows},${cols}] needs ${rows * cols} values but ${name}.data has ${data.length}`);
+    }
+    return { data, rows, cols, kind: 'packed', type: data instanceof Float32Array ? 'f32' : 'f64' };
+  }
+  typeError(fn, `${name} must be a number[], Float32Array, Float64Array, number[][] or { data, shape }, got ${describe(x)}`);
+}
+
+/** The data as a Float64Array (the caller's own array when it already is one: never written to). */
+export function f64(p: Parsed): Float64Array {
+  return p.data instanceof Float64Array ? p.data : Float64Array.from(p.data);
+}
+
+/** "[rows,cols]" or "[n]" for messages. */
+export function shapeText(p: Parsed): string {
+  return p.kind === 'vector' ? `[${p.cols}]` : `[${p.rows},${p.cols}]`;
+}
+
+/** Throws unless a and b have the same shape (a vector matches a vector of the same length). */
+export function checkSameShape(fn: string, a: Parsed, aName: string, b: Parsed, bName: string): void {
+  if (a.rows !== b.rows || a.cols !== b.cols || (a.kind === 'vector') !== (b.kind === 'vector')) {
+    rangeError(fn, `${bName} shape ${shapeText(b)} must match ${aName} shape ${shapeText(a)}`);
+  }
+}
+
+/** Throws on NaN (always) and on ±Infinity (unless allowed). */
+export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf?: boolean } = {}): void {
+  const d = p.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v - v !== 0 && !(allow.negInf && v === -Infinity)) {
+      rangeError(fn, `${name} must be finite, got ${v} at ${at(p, i)}`);
+    }
+  }
+}
+
+/** Throws unless every value is in [lo, hi] (and not NaN). */
+export function checkRange(fn: string, name: string, p: Parsed, lo: number, hi: number, what: string): void {
+  const d = p.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!(v >= lo && v <= hi)) rangeError(fn, `${name} must be ${what} in [${lo}, ${hi}], got ${v} at ${at(p, i)}`);
+  }
+}
+
+/** "index i" or "[r][k]" for messages. */
+export function at(p: Parsed, i: number): string {
+  return p.kind === 'vector' ? `index ${i}` : `[${Math.floor(i / p.cols)}][${i % p.cols}]`;
+}
+
+/** Shapes a result with the input's layout; values are Float64 unless `keepType` and the input was f32. */
+export function like(p: Parsed, values: Float32Array | Float64Array, keepType: boolean): unknown {
+  const typed = keepType && p.type === 'f32' && !(values instanceof Float32Array) ? Float32Array.from(values) : values;
+  if (p.kind === 'packed') return { data: typed, shape: [p.rows, p.cols] as const };
+  if (p.kind === 'nested') {
+    const out: number[][] = [];
+    for (let r = 0; r < p.rows; r++) out.push(Array.from(values.subarray(r * p.cols, (r + 1) * p.cols)));
+    return out;
+  }
+  return p.type === 'array' ? Array.from(values) : typed;
+}
+
+/** Shapes one value per row: a number for a vector input, number[] for nested, Float64Array for packed. */
+export function perRow(p: Parsed, values: Float64Array): number | number[] | Float64Array {
+  if (p.kind === 'vector') return values[0]!;
+  return p.kind === 'nested' ? Array.from(values) : values;
+}
+
+/** Σ values in index order. */
+export function sum(values: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s;
+}

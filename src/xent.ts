@@ -1,0 +1,122 @@
+// The Xent object: the public API over one backend. Each method validates its arguments, then runs
+// kernels on this instance's backend only (no state is shared between instances).
+import { logSoftmax, sigmoid, softmax } from './activations.js';
+import type { Backend } from './backend/backend.js';
+import { createReferenceBackend } from './backend/reference/index.js';
+import { createWasmBackend } from './backend/wasm.js';
+import { checkChoice, checkOptions } from './errors.js';
+import {
+  crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
+  type InfoOptions,
+} from './info.js';
+import { binaryCrossEntropy, binaryCrossEntropyGrad, type BinaryOptions } from './losses/binary.js';
+import {
+  categoricalCrossEntropy, categoricalCrossEntropyGrad, sparseCategoricalCrossEntropy,
+  sparseCategoricalCrossEntropyGrad, type CategoricalOptions, type Labels, type SparseOptions,
+} from './losses/categorical.js';
+import { logLoss, logLossGrad, type LogLossOptions } from './losses/logloss.js';
+import { quadraticCost, quadraticCostGrad, type QuadraticOptions } from './losses/quadratic.js';
+import { matmul, type MatmulOptions } from './matmul.js';
+import type { Batch, Input, Packed } from './tensor.js';
+
+/** Options of createXent. */
+export interface XentOptions {
+  /** 'wasm' (default): SIMD WebAssembly kernels; 'reference': plain TypeScript. */
+  backend?: 'wasm' | 'reference';
+}
+
+/** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
+export type LossValue = number | number[] | number[][] | Float64Array | Packed<Float64Array>;
+/** A gradient, in the layout (and float type) of the input it is taken with respect to. */
+export type Gradient = number[] | number[][] | Float32Array | Float64Array | Packed;
+/** An activation result, in the input's layout and float type. */
+export type Activation = Gradient;
+/** A value per row: a number for a vector input. */
+export type RowValues = number | number[] | Float64Array;
+
+type Reduced<O> = O & { reduction?: 'mean' | 'sum' };
+type Unreduced<O> = O & { reduction: 'none' };
+
+/** Gradients of every loss and information measure, with the same arguments as the value. */
+export interface XentGrad {
+  entropy(p: Input, options?: InfoOptions): Gradient;
+  crossEntropy(p: Input, q: Input, options?: InfoOptions): Gradient;
+  klDivergence(p: Input, q: Input, options?: InfoOptions): Gradient;
+  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): Gradient;
+  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): Gradient;
+  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): Gradient;
+  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): Gradient;
+  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): Gradient;
+}
+
+/** The xent API on one backend. */
+export interface Xent {
+  readonly backend: 'wasm' | 'reference';
+  entropy(p: Input, options?: InfoOptions): RowValues;
+  crossEntropy(p: Input, q: Input, options?: InfoOptions): RowValues;
+  klDivergence(p: Input, q: Input, options?: InfoOptions): RowValues;
+  perplexity(p: Input, q?: Input, options?: InfoOptions): RowValues;
+  perplexity(p: Input, options?: InfoOptions): RowValues;
+  sigmoid(z: Input): Activation;
+  softmax(z: Input): Activation;
+  logSoftmax(z: Input): Activation;
+  binaryCrossEntropy(predictions: Input, targets: Input, options?: Reduced<BinaryOptions>): number;
+  binaryCrossEntropy(predictions: Input, targets: Input, options: Unreduced<BinaryOptions>): LossValue;
+  categoricalCrossEntropy(predictions: Input, targets: Input, options?: Reduced<CategoricalOptions>): number;
+  categoricalCrossEntropy(predictions: Input, targets: Input, options: Unreduced<CategoricalOptions>): RowValues;
+  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: Reduced<SparseOptions>): number;
+  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options: Unreduced<SparseOptions>): RowValues;
+  quadraticCost(predictions: Input, targets: Input, options?: Reduced<QuadraticOptions>): number;
+  quadraticCost(predictions: Input, targets: Input, options: Unreduced<QuadraticOptions>): RowValues;
+  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: Reduced<LogLossOptions>): number;
+  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options: Unreduced<LogLossOptions>): RowValues;
+  readonly grad: XentGrad;
+  /** C = op(A)·op(B) in float32. */
+  matmul(a: Batch, b: Batch, options?: MatmulOptions): number[][] | Packed<Float32Array>;
+  /** Bytes of WASM memory this instance holds (0 on the reference backend). */
+  liveBytes(): number;
+  /** Frees the backend; the instance must not be used afterwards. */
+  dispose(): void;
+}
+
+/** Builds the API object over a backend. */
+export function xentOn(be: Backend): Xent {
+  const grad: XentGrad = {
+    entropy: (p, o) => entropyGrad(be, p, o) as Gradient,
+    crossEntropy: (p, q, o) => crossEntropyGrad(be, p, q, o) as Gradient,
+    klDivergence: (p, q, o) => klDivergenceGrad(be, p, q, o) as Gradient,
+    binaryCrossEntropy: (a, y, o) => binaryCrossEntropyGrad(be, a, y, o) as Gradient,
+    categoricalCrossEntropy: (a, y, o) => categoricalCrossEntropyGrad(be, a, y, o) as Gradient,
+    sparseCategoricalCrossEntropy: (a, y, o) => sparseCategoricalCrossEntropyGrad(be, a, y, o) as Gradient,
+    quadraticCost: (a, y, o) => quadraticCostGrad(be, a, y, o) as Gradient,
+    logLoss: (y, a, o) => logLossGrad(be, y, a, o) as Gradient,
+  };
+  const api = {
+    backend: be.name,
+    entropy: (p: Input, o?: InfoOptions) => entropy(be, p, o),
+    crossEntropy: (p: Input, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o),
+    klDivergence: (p: Input, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o),
+    perplexity: (p: Input, q?: Input | InfoOptions, o?: InfoOptions) => perplexity(be, p, q, o),
+    sigmoid: (z: Input) => sigmoid(be, z),
+    softmax: (z: Input) => softmax(be, z),
+    logSoftmax: (z: Input) => logSoftmax(be, z),
+    binaryCrossEntropy: (a: Input, y: Input, o?: BinaryOptions) => binaryCrossEntropy(be, a, y, o),
+    categoricalCrossEntropy: (a: Input, y: Input, o?: CategoricalOptions) => categoricalCrossEntropy(be, a, y, o),
+    sparseCategoricalCrossEntropy: (a: Input, y: Labels, o?: SparseOptions) => sparseCategoricalCrossEntropy(be, a, y, o),
+    quadraticCost: (a: Input, y: Input, o?: QuadraticOptions) => quadraticCost(be, a, y, o),
+    logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLoss(be, y, a, o),
+    grad,
+    matmul: (a: Batch, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o),
+    liveBytes: () => be.liveBytes(),
+    dispose: () => be.dispose(),
+  };
+  return api as unknown as Xent;
+}
+
+/** Creates an xent instance on the WASM backend (default) or the reference backend. */
+export async function createXent(options?: XentOptions): Promise<Xent> {
+  const o = checkOptions('createXent', options, ['backend']);
+  const backend = checkChoice('createXent', 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
+  const be = backend === 'wasm' ? await createWasmBackend() : createReferenceBackend();
+  return xentOn(be);
+}
