@@ -10,3 +10,6 @@ export type { LogLossOptions } from './losses/logloss.js';
 export type { Reduction, Compat } from './losses/options.js';
 export type { MatmulOptions } from './matmul.js';
 export type { Dataset } from './data/dataset.js';
+export type { Network, NetworkOptions, CostName, HiddenActivation } from './network/network.js';
+export type { TrainOptions, TrainingHistory, EpochReport, Monitor } from './network/train.js';
+export type { NetworkJSON } from './network/format.js';

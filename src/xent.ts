@@ -17,6 +17,8 @@ import {
 import { logLoss, logLossGrad, type LogLossOptions } from './losses/logloss.js';
 import { quadraticCost, quadraticCostGrad, type QuadraticOptions } from './losses/quadratic.js';
 import { matmul, type MatmulOptions } from './matmul.js';
+import { fromJSON, type NetworkJSON } from './network/format.js';
+import { Network, type NetworkOptions } from './network/network.js';
 import type { Batch, Input, Packed } from './tensor.js';
 
 /** Options of createXent. */
@@ -73,6 +75,10 @@ export interface Xent {
   readonly grad: XentGrad;
   /** C = op(A)·op(B) in float32. */
   matmul(a: Batch, b: Batch, options?: MatmulOptions): number[][] | Packed<Float32Array>;
+  /** A new multilayer perceptron with seeded weights, e.g. network([784, 30, 10], { cost: 'cross-entropy' }). */
+  network(sizes: number[], options?: NetworkOptions): Network;
+  /** A network from network2.py's JSON format (text or object). */
+  loadNetwork(json: string | NetworkJSON): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
   /** Frees the backend; the instance must not be used afterwards. */
@@ -107,6 +113,8 @@ export function xentOn(be: Backend): Xent {
     logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLoss(be, y, a, o),
     grad,
     matmul: (a: Batch, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o),
+    network: (sizes: number[], o?: NetworkOptions) => Network.create(be, sizes, o),
+    loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
     liveBytes: () => be.liveBytes(),
     dispose: () => be.dispose(),
   };

@@ -5,6 +5,26 @@
 /** A float array a kernel reads or writes. */
 export type Floats = Float32Array | Float64Array;
 
+/** Element types of backend-resident arrays. */
+export type DeviceType = 'f32' | 'i32' | 'u8' | 'u32';
+/** The host typed array of a device type. */
+export type HostArray = Float32Array | Int32Array | Uint8Array | Uint32Array;
+
+/**
+ * An array that lives in the backend's memory (WASM linear memory, or a plain typed array for the
+ * reference backend), so training data and weights stay put between kernel calls.
+ */
+export interface DeviceArray {
+  readonly type: DeviceType;
+  readonly length: number;
+  /** Copies `src` in, starting at element `offset`. */
+  write(src: ArrayLike<number>, offset?: number): void;
+  /** A copy of elements [start, end). */
+  read(start?: number, end?: number): HostArray;
+  /** Returns the memory to the backend; the array must not be used afterwards. */
+  free(): void;
+}
+
 /** The operations every backend implements (reference: plain TypeScript; wasm: SIMD WebAssembly). */
 export interface Backend {
   readonly name: 'wasm' | 'reference';
@@ -35,6 +55,17 @@ export interface Backend {
   /** C (m×n) = op(A)·op(B), f32, row-major (assembly/matmul.ts matmulF32). */
   matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
     transA: boolean, transB: boolean): void;
+  /** A zero-filled backend-resident array. */
+  alloc(type: DeviceType, length: number): DeviceArray;
+  /** Work memory for the network kernels with batches of up to `cap` rows (desc: i32, see assembly/network.ts). */
+  networkWork(desc: DeviceArray, cap: number): DeviceArray;
+  /** Output pre-activations z_L of `count` examples (assembly/network.ts networkForward). */
+  networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
+    count: number, outZ: DeviceArray): void;
+  /** Mini-batch SGD over order[from..to) (assembly/network.ts networkTrain). */
+  networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
+    inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
+    to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void;
   /** Bytes of backend memory currently held (0 for the reference backend). */
   liveBytes(): number;
   /** Releases the backend's memory; the backend must not be used afterwards. */

@@ -2,7 +2,7 @@
 // (or two networks on two backends) never share state. Each call allocates its arguments on the heap,
 // copies inputs in, runs one kernel and copies outputs out.
 import { instantiate } from '@assemblyscript/loader';
-import type { Backend, Floats } from './backend.js';
+import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
 import { wasmBase64 } from './wasm-binary.js';
 
@@ -27,6 +27,35 @@ export interface Kernels {
   matmulF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
     scratch: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
+  networkWorkBytes(desc: number, cap: number): number;
+  networkForward(desc: number, params: number, work: number, cap: number, inputs: number, count: number, outZ: number): void;
+  networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, labels: number,
+    targets: number, order: number, from: number, to: number, batchSize: number, hyper: number, regKind: number,
+    rng: number): void;
+}
+
+const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
+
+/** An array in the instance's linear memory; views are made per access (growth detaches them). */
+class WasmArray implements DeviceArray {
+  private live = true;
+  constructor(readonly owner: WasmBackend, readonly type: DeviceType, readonly length: number, readonly ptr: number) {}
+
+  private view(): HostArray {
+    if (!this.live) throw new Error('xent: this array was freed');
+    return new CONSTRUCTORS[this.type](this.owner.kernels.memory.buffer, this.ptr, this.length);
+  }
+  write(src: ArrayLike<number>, offset = 0): void {
+    this.view().set(src, offset);
+  }
+  read(start = 0, end = this.length): HostArray {
+    return this.view().slice(start, end);
+  }
+  free(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.owner.heap.free(this.ptr);
+  }
 }
 
 type Arr = Float32Array | Float64Array | Int32Array;
@@ -51,6 +80,15 @@ export async function createWasmBackend(): Promise<WasmBackend> {
   const module = await compileXentModule();
   const { exports } = await instantiate<Record<string, unknown>>(module, {});
   return new WasmBackend(exports as unknown as Kernels);
+}
+
+/** The address of a device array of this backend (0 for null). */
+function ptr(be: WasmBackend, a: DeviceArray | null): number {
+  if (!a) return 0;
+  if (!(a instanceof WasmArray) || a.owner !== be) {
+    throw new TypeError('xent: array belongs to another backend');
+  }
+  return a.ptr;
 }
 
 /** Kernels from assembly/ behind the Backend contract. */
@@ -141,6 +179,31 @@ export class WasmBackend implements Backend {
     const tb = transB ? 1 : 0;
     const scratch = this.kernels.matmulScratchBytes(m, k, n, ta, tb);
     this.run([a, b], [c], (pa, pb, pc, ps) => this.kernels.matmulF32(pa!, pb!, pc!, m, k, n, ta, tb, ps!), scratch);
+  }
+
+  alloc(type: DeviceType, length: number): DeviceArray {
+    const bytes = length * CONSTRUCTORS[type].BYTES_PER_ELEMENT;
+    const ptr = this.heap.alloc(bytes);
+    new Uint8Array(this.kernels.memory.buffer, ptr, bytes).fill(0);
+    return new WasmArray(this, type, length, ptr);
+  }
+
+  networkWork(desc: DeviceArray, cap: number): DeviceArray {
+    const bytes = this.kernels.networkWorkBytes(ptr(this, desc), cap);
+    return this.alloc('f32', Math.ceil(bytes / 4));
+  }
+
+  networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
+    count: number, outZ: DeviceArray): void {
+    this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs), count, ptr(this, outZ));
+  }
+
+  networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
+    inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
+    to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void {
+    this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
+      ptr(this, inputs), ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
+      ptr(this, hyper), regKind, ptr(this, rng));
   }
 
   liveBytes(): number {

@@ -1,10 +1,26 @@
 // The reference backend: every kernel in plain TypeScript. It is the oracle the WASM backend is tested
 // against, so it favours the obvious loop over the fast one.
-import type { Backend } from '../backend.js';
+import type { Backend, DeviceArray } from '../backend.js';
 import { sigmoid, softmax } from './activations.js';
+import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
 import { matmulF32 } from './matmul.js';
+import { networkForward, networkTrain, networkWork, type ReferenceWork } from './network.js';
+
+/** Work memory of the reference network kernels (an object of buffers, not one array). */
+class RefWork extends RefArray {
+  constructor(readonly work: ReferenceWork) {
+    super('f32', 0);
+  }
+}
+
+function work(a: DeviceArray): ReferenceWork {
+  if (!(a instanceof RefWork)) throw new TypeError('reference backend: not a network work buffer');
+  return a.work;
+}
+
+const opt = <T extends Float32Array | Uint8Array>(a: DeviceArray | null) => (a ? host<T>(a) : null);
 
 /** Creates the pure-TypeScript backend. */
 export function createReferenceBackend(): Backend {
@@ -19,6 +35,13 @@ export function createReferenceBackend(): Backend {
     entropyRows,
     crossRows,
     matmul: matmulF32,
+    alloc: (type, length) => new RefArray(type, length),
+    networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
+    networkForward: (desc, params, w, cap, inputs, count, outZ) =>
+      networkForward(host(desc), host(params), work(w), cap, host(inputs), count, host(outZ)),
+    networkTrain: (desc, params, velocity, w, cap, inputs, labels, targets, order, from, to, batchSize, hyper, regKind, rng) =>
+      networkTrain(host(desc), host(params), opt(velocity), work(w), cap, host(inputs), opt(labels), opt(targets),
+        host(order), from, to, batchSize, host(hyper), regKind, host(rng)),
     liveBytes: () => 0,
     dispose: () => {},
   };

@@ -1,0 +1,265 @@
+// A multilayer perceptron whose weights live in its backend's memory (Nielsen's network2.py, extended).
+// Evaluation runs the forward kernel to the output pre-activations z_L and computes costs from them
+// with the exact loss kernels, so a saturated sigmoid never produces log(0).
+import type { Backend, DeviceArray } from '../backend/backend.js';
+import { checkDataset, type Dataset } from '../data/dataset.js';
+import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
+import { parse, like, checkFinite, type Input } from '../tensor.js';
+import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
+import { toJSON, type NetworkJSON } from './format.js';
+import { gaussianSource, uniformSource } from './random.js';
+import { train, type TrainingHistory, type TrainOptions } from './train.js';
+
+/** Output-layer cost. */
+export type CostName = 'cross-entropy' | 'quadratic' | 'log-likelihood';
+/** Hidden-layer activation. */
+export type HiddenActivation = 'sigmoid' | 'tanh' | 'relu';
+
+/** Options of xent.network(sizes, options). */
+export interface NetworkOptions {
+  /** 'cross-entropy' (default; sigmoid output), 'quadratic' (sigmoid output), 'log-likelihood' (softmax output). */
+  cost?: CostName;
+  /** 'sigmoid' or 'softmax'; defaults to the cost's natural output. */
+  output?: 'sigmoid' | 'softmax';
+  /** Hidden units: 'sigmoid' (default, as in the book), 'tanh' or 'relu'. */
+  hidden?: HiddenActivation;
+  /** 'default': weights ~ N(0, 1/n_in); 'large': N(0, 1). Biases ~ N(0, 1) in both. */
+  init?: 'default' | 'large';
+  /** Seed of the initial weights (and the default seed of training's shuffles). Default 1. */
+  seed?: number;
+}
+
+const ACT = { sigmoid: 0, tanh: 1, relu: 2, softmax: 3 } as const;
+const COST = { 'cross-entropy': 0, quadratic: 1, 'log-likelihood': 2 } as const;
+/** Rows per forward chunk when evaluating. */
+export const EVAL_CHUNK = 256;
+
+/** Data already copied into a backend's memory. */
+export interface DeviceData {
+  inputs: DeviceArray;
+  labels: DeviceArray | null;
+  targets: DeviceArray | null;
+  count: number;
+}
+
+/** The resolved architecture of a network. */
+export interface Architecture {
+  sizes: number[];
+  cost: CostName;
+  output: 'sigmoid' | 'softmax';
+  hidden: HiddenActivation;
+}
+
+/** Checks sizes and the cost/output pairing; returns the architecture. */
+export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Architecture {
+  if (!Array.isArray(sizes) || sizes.length < 2) typeError(fn, `sizes must be an array of at least 2 layer sizes, got ${JSON.stringify(sizes)}`);
+  for (let i = 0; i < sizes.length; i++) {
+    const s: unknown = sizes[i];
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > 1 << 20) {
+      rangeError(fn, `sizes[${i}] must be a positive integer, got ${JSON.stringify(s)}`);
+    }
+  }
+  const cost = checkChoice(fn, 'cost', o.cost, ['cross-entropy', 'quadratic', 'log-likelihood'] as const, 'cross-entropy');
+  const output = checkChoice(fn, 'output', o.output, ['sigmoid', 'softmax'] as const, cost === 'log-likelihood' ? 'softmax' : 'sigmoid');
+  const hidden = checkChoice(fn, 'hidden', o.hidden, ['sigmoid', 'tanh', 'relu'] as const, 'sigmoid');
+  if ((cost === 'log-likelihood') !== (output === 'softmax')) {
+    rangeError(fn, `cost '${cost}' needs ${cost === 'log-likelihood' ? "output 'softmax'" : "output 'sigmoid'"}, got output '${output}'`);
+  }
+  return { sizes: sizes.slice() as number[], cost, output, hidden };
+}
+
+/** Float count of W_l and b_l for every layer, in the kernels' order. */
+export function paramCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l]! * sizes[l - 1]! + sizes[l]!;
+  return n;
+}
+
+/** A trained or trainable multilayer perceptron. */
+export class Network {
+  readonly sizes: readonly number[];
+  readonly cost: CostName;
+  readonly output: 'sigmoid' | 'softmax';
+  readonly hidden: HiddenActivation;
+  readonly seed: number;
+  /** @internal */ readonly desc: DeviceArray;
+  /** @internal */ readonly params: DeviceArray;
+  private disposed = false;
+
+  /** @internal Use xent.network() or xent.loadNetwork(). */
+  constructor(readonly backend: Backend, arch: Architecture, seed: number, params: Float32Array) {
+    this.sizes = Object.freeze(arch.sizes.slice());
+    this.cost = arch.cost;
+    this.output = arch.output;
+    this.hidden = arch.hidden;
+    this.seed = seed;
+    const L = arch.sizes.length - 1;
+    this.desc = backend.alloc('i32', 5 + L);
+    this.desc.write([L, ACT[arch.hidden], ACT[arch.output], COST[arch.cost], ...arch.sizes]);
+    this.params = backend.alloc('f32', paramCount(arch.sizes));
+    this.params.write(params);
+  }
+
+  /** Creates a network with seeded Gaussian weights. */
+  static create(backend: Backend, sizes: unknown, options?: NetworkOptions): Network {
+    const fn = 'network';
+    const o = checkOptions(fn, options, ['cost', 'output', 'hidden', 'init', 'seed']);
+    const arch = architecture(fn, sizes, o);
+    const init = checkChoice(fn, 'init', o.init, ['default', 'large'] as const, 'default');
+    const seed = o.seed === undefined ? 1 : checkNumber(fn, 'seed', o.seed, { integer: true, min: 0, max: 2 ** 32 - 1 });
+    const gauss = gaussianSource(uniformSource(seed));
+    const params = new Float32Array(paramCount(arch.sizes));
+    let off = 0;
+    for (let l = 1; l < arch.sizes.length; l++) {
+      const nIn = arch.sizes[l - 1]!;
+      const s = arch.sizes[l]!;
+      const std = init === 'default' ? 1 / Math.sqrt(nIn) : 1;
+      for (let i = 0; i < s * nIn; i++) params[off++] = gauss() * std;
+      for (let i = 0; i < s; i++) params[off++] = gauss();
+    }
+    return new Network(backend, arch, seed, params);
+  }
+
+  /** @internal Throws if disposed. */
+  live(fn: string): void {
+    if (this.disposed) rangeError(fn, 'this network was disposed');
+  }
+
+  /** A copy of the parameters (W_1, b_1, W_2, b_2, … flattened, row-major). */
+  parameters(): Float32Array {
+    this.live('parameters');
+    return this.params.read() as Float32Array;
+  }
+
+  /** The weight matrices, one per layer: weights[l][j][k] is from neuron k of layer l to neuron j of layer l+1. */
+  weights(): number[][][] {
+    return this.unpack().weights;
+  }
+
+  /** The bias vectors, one per layer after the input. */
+  biases(): number[][] {
+    return this.unpack().biases;
+  }
+
+  private unpack(): { weights: number[][][]; biases: number[][] } {
+    const p = this.parameters();
+    const weights: number[][][] = [];
+    const biases: number[][] = [];
+    let off = 0;
+    for (let l = 1; l < this.sizes.length; l++) {
+      const s = this.sizes[l]!;
+      const nIn = this.sizes[l - 1]!;
+      const w: number[][] = [];
+      for (let j = 0; j < s; j++) w.push(Array.from(p.subarray(off + j * nIn, off + (j + 1) * nIn)));
+      off += s * nIn;
+      weights.push(w);
+      biases.push(Array.from(p.subarray(off, off + s)));
+      off += s;
+    }
+    return { weights, biases };
+  }
+
+  /** Copies a dataset into the backend's memory. */
+  upload(fn: string, name: string, data: unknown): DeviceData {
+    const d = checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    const inputs = this.backend.alloc('f32', d.inputs.length);
+    inputs.write(d.inputs);
+    let labels: DeviceArray | null = null;
+    let targets: DeviceArray | null = null;
+    if (d.labels instanceof Uint8Array) {
+      labels = this.backend.alloc('u8', d.labels.length);
+      labels.write(d.labels);
+    } else {
+      targets = this.backend.alloc('f32', d.labels.length);
+      targets.write(d.labels);
+    }
+    return { inputs, labels, targets, count: d.count };
+  }
+
+  /** @internal Output pre-activations z_L for device data (count × s_L). */
+  logits(data: DeviceData): Float32Array {
+    const sL = this.sizes[this.sizes.length - 1]!;
+    const cap = Math.max(1, Math.min(EVAL_CHUNK, data.count));
+    const work = this.backend.networkWork(this.desc, cap);
+    const out = this.backend.alloc('f32', data.count * sL);
+    try {
+      this.backend.networkForward(this.desc, this.params, work, cap, data.inputs, data.count, out);
+      return out.read() as Float32Array;
+    } finally {
+      work.free();
+      out.free();
+    }
+  }
+
+  /** Output activations for one input (a vector) or a batch (rows = examples), in the input's layout. */
+  predict(input: Input): unknown {
+    const fn = 'predict';
+    this.live(fn);
+    const p = parse(fn, 'input', input);
+    checkFinite(fn, 'input', p);
+    if (p.cols !== this.sizes[0]) rangeError(fn, `input must have ${this.sizes[0]} values per example, got ${p.cols}`);
+    const x = p.data instanceof Float32Array ? p.data : Float32Array.from(p.data);
+    const inputs = this.backend.alloc('f32', x.length);
+    inputs.write(x);
+    try {
+      const z = this.logits({ inputs, labels: null, targets: null, count: p.rows });
+      const a = new Float32Array(z.length);
+      if (this.output === 'softmax') this.backend.softmax(z, a, p.rows, this.sizes[this.sizes.length - 1]!, false);
+      else this.backend.sigmoid(z, a);
+      const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
+      return like(outP, a, true);
+    } finally {
+      inputs.free();
+    }
+  }
+
+  /** Trains the network in place with mini-batch SGD; resolves to the per-epoch history. */
+  train(trainingData: Dataset, options: TrainOptions): Promise<TrainingHistory> {
+    return train(this, trainingData, options);
+  }
+
+  /** Fraction of examples whose largest output is the true class. */
+  accuracy(data: Dataset): number {
+    const fn = 'accuracy';
+    this.live(fn);
+    const d = checkDataset(fn, 'data', data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    const K = this.sizes[this.sizes.length - 1]!;
+    return accuracyOf(this.evaluate(fn, d), classes(d, K), K);
+  }
+
+  /** network2.py's total_cost: mean cost per example plus (λ/2n)Σw² (n = data.count). */
+  totalCost(data: Dataset, options?: { lambda?: number; regularization?: 'l2' | 'l1' }): number {
+    const fn = 'totalCost';
+    this.live(fn);
+    const o = checkOptions(fn, options, ['lambda', 'regularization']);
+    const lambda = o.lambda === undefined ? 0 : checkNumber(fn, 'lambda', o.lambda, { min: 0 });
+    const reg = checkChoice(fn, 'regularization', o.regularization, ['l2', 'l1'] as const, 'l2');
+    const d = checkDataset(fn, 'data', data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    return costOf(this, this.evaluate(fn, d), d) + penalty(this, lambda, reg, d.count);
+  }
+
+  private evaluate(fn: string, d: Dataset): Float32Array {
+    const dev = this.upload(fn, 'data', d);
+    try {
+      return this.logits(dev);
+    } finally {
+      dev.inputs.free();
+      dev.labels?.free();
+      dev.targets?.free();
+    }
+  }
+
+  /** The network in network2.py's JSON format. */
+  toJSON(): NetworkJSON {
+    this.live('toJSON');
+    return toJSON(this);
+  }
+
+  /** Frees the network's backend memory. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.desc.free();
+    this.params.free();
+  }
+}

@@ -1,0 +1,135 @@
+// Shared test helpers: a seeded PRNG, random inputs, result flattening, tolerances and central
+// differences. Expected values in the tests come from these independent formulas, never from xent.
+import { expect } from 'vitest';
+
+/** Both backends; every test file runs its suite once per backend. */
+export const backends = ['reference', 'wasm'] as const;
+export type BackendName = (typeof backends)[number];
+
+/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n values uniform in [lo, hi). */
+export function uniform(rng: () => number, n: number, lo: number, hi: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rng();
+  return out;
+}
+
+/** A random integer in [0, n). */
+export function randInt(rng: () => number, n: number): number {
+  return Math.min(n - 1, Math.floor(rng() * n));
+}
+
+/** rows×cols values, each row a distribution with entries bounded away from 0 (≥ floor / cols-ish). */
+export function distributions(rng: () => number, rows: number, cols: number): Float64Array {
+  const out = uniform(rng, rows * cols, 0.2, 1);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let k = 0; k < cols; k++) s += out[r * cols + k]!;
+    for (let k = 0; k < cols; k++) out[r * cols + k] = out[r * cols + k]! / s;
+  }
+  return out;
+}
+
+/** One-hot rows for the given labels. */
+export function oneHot(labels: readonly number[], cols: number): Float64Array {
+  const out = new Float64Array(labels.length * cols);
+  labels.forEach((l, r) => {
+    if (l >= 0 && l < cols) out[r * cols + l] = 1;
+  });
+  return out;
+}
+
+/** A row-major array as number[][]. */
+export function nested(data: ArrayLike<number>, rows: number, cols: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < rows; r++) out.push(Array.from({ length: cols }, (_, k) => data[r * cols + k]!));
+  return out;
+}
+
+/** Flattens any result layout (number, nested arrays, typed arrays, { data, shape }) to number[]. */
+export function flat(x: unknown): number[] {
+  if (typeof x === 'number') return [x];
+  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
+  if (Array.isArray(x)) return (x as unknown[]).flatMap(flat);
+  if (x !== null && typeof x === 'object' && 'data' in x) return flat((x as { data: unknown }).data);
+  throw new Error(`unexpected result: ${String(x)}`);
+}
+
+/** Σ of every value of a result, in index order (the function a gradient of 'none' differentiates). */
+export function total(x: unknown): number {
+  let s = 0;
+  for (const v of flat(x)) s += v;
+  return s;
+}
+
+/** |a − b| ≤ abs + rel·max(|a|, |b|); equal infinities and NaN = NaN count as close. */
+export function closeTo(a: number, b: number, rel: number, abs: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+  return Math.abs(a - b) <= abs + rel * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Asserts element-wise closeness of two flattened results, reporting the first bad index. */
+export function expectClose(got: unknown, want: unknown, rel: number, abs: number, label = ''): void {
+  const g = flat(got);
+  const w = flat(want);
+  expect(g.length, `${label} length`).toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    if (!closeTo(g[i]!, w[i]!, rel, abs)) {
+      expect.fail(`${label} [${i}]: got ${g[i]}, want ${w[i]} (rel ${rel}, abs ${abs})`);
+    }
+  }
+}
+
+/**
+ * Central differences of f at x in float64: (f(x + h e_i) − f(x − h e_i)) / 2h with
+ * h = relH·max(|x_i|, 1). f receives a fresh copy each time.
+ */
+export function centralDiff(f: (x: Float64Array) => number, x: Float64Array, relH = 1e-6): Float64Array {
+  const g = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const h = relH * Math.max(Math.abs(x[i]!), 1);
+    const up = x.slice();
+    const down = x.slice();
+    up[i] = x[i]! + h;
+    down[i] = x[i]! - h;
+    g[i] = (f(up) - f(down)) / (up[i]! - down[i]!);
+  }
+  return g;
+}
+
+/** Directional derivative of f at x along d by central differences. */
+export function directionalDiff(f: (x: Float64Array) => number, x: Float64Array, d: Float64Array, h = 1e-6): number {
+  const up = x.map((v, i) => v + h * d[i]!);
+  const down = x.map((v, i) => v - h * d[i]!);
+  return (f(up) - f(down)) / (2 * h);
+}
+
+/** σ(z) in float64, written independently of xent. */
+export function sigmoidRef(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** Row-wise softmax in float64, written independently of xent. */
+export function softmaxRef(z: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let m = -Infinity;
+    for (let k = 0; k < cols; k++) m = Math.max(m, z[r * cols + k]!);
+    let s = 0;
+    for (let k = 0; k < cols; k++) s += Math.exp(z[r * cols + k]! - m);
+    for (let k = 0; k < cols; k++) out[r * cols + k] = Math.exp(z[r * cols + k]! - m) / s;
+  }
+  return out;
+}
