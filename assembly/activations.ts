@@ -68,19 +68,19 @@ export function softmaxF32(x: usize, out: usize, rows: i32, cols: i32, log: i32)
     const or = out + ((<usize>r * cols) << 2);
     let m: f32 = -Infinity;
     for (let k = 0; k < cols; k++) m = max(m, load<f32>(xr + (<usize>k << 2)));
-    let s: f32 = 0;
-    for (let k = 0; k < cols; k++) s += Mathf.exp(load<f32>(xr + (<usize>k << 2)) - m);
+    let s: f64 = 0; // accumulated in f64 so that long rows still sum to 1 within f32 rounding
+    for (let k = 0; k < cols; k++) s += <f64>Mathf.exp(load<f32>(xr + (<usize>k << 2)) - m);
     if (log) {
-      const ls = Mathf.log(s);
+      const ls = <f32>Math.log(s);
       for (let k = 0; k < cols; k++) {
         const off = <usize>k << 2;
         store<f32>(or + off, load<f32>(xr + off) - m - ls);
       }
     } else {
-      const inv = <f32>1.0 / s;
+      const inv = 1.0 / s;
       for (let k = 0; k < cols; k++) {
         const off = <usize>k << 2;
-        store<f32>(or + off, Mathf.exp(load<f32>(xr + off) - m) * inv);
+        store<f32>(or + off, <f32>(<f64>Mathf.exp(load<f32>(xr + off) - m) * inv));
       }
     }
   }

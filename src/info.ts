@@ -144,7 +144,8 @@ export function klDivergenceGrad(be: Backend, p: Input, q: Input, opts?: InfoOpt
 export function perplexity(be: Backend, p: Input, q?: Input | InfoOptions, opts?: InfoOptions): number | number[] | Float64Array {
   const fn = 'perplexity';
   if (q !== undefined && !isInput(q)) return perplexity(be, p, undefined, q as InfoOptions);
-  const natural = { ...checkOptions(fn, opts, KEYS), base: Math.E };
+  options(fn, opts); // validates every option, base included, though the result does not depend on it
+  const natural = { ...opts, base: Math.E };
   const h = q === undefined ? entropyRowsOf(be, fn, p, natural) : crossValue(be, fn, CrossKind.crossEntropy, p, q as Input, natural);
   const out = h.out.map(Math.exp);
   return perRow(h.dp.p, out);

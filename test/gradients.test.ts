@@ -294,7 +294,6 @@ for (const backend of backends) {
                 ['everything', { labelSmoothing: 0.05, weights: Array.from(uniform(rng, S.rows, 0.2, 2)), classWeights: uniform(rng, S.cols, 0.2, 2) }],
               ];
               for (const [lname, labels, ignore] of LABELS) {
-                if (compat === 'torch' && lname === 'no ignoreIndex' && labels.includes(-100)) continue;
                 for (const [name, extra] of extras) {
                   const x0 = predictions(rng, kind, S.rows * S.cols);
                   const o = { ...flags(kind), compat, reduction, ...ignore, ...extra };

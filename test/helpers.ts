@@ -6,17 +6,8 @@ import { expect } from 'vitest';
 export const backends = ['reference', 'wasm'] as const;
 export type BackendName = (typeof backends)[number];
 
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded PRNG with uniform output in [0, 1) (the library's own, shared). */
+export { uniformSource as mulberry32 } from '../src/network/random.js';
 
 /** n values uniform in [lo, hi). */
 export function uniform(rng: () => number, n: number, lo: number, hi: number): Float64Array {

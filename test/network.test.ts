@@ -2,8 +2,8 @@
 // differences, network2.py's JSON format, learning, and the single-neuron demonstration of chapter 3.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createXent, type Dataset, type NetworkJSON, type Xent } from '../src/index.js';
-import { rng } from './rng.js';
+import { createXent, type Dataset, type NetworkJSON, type NetworkOptions, type TrainOptions, type Xent } from '../src/index.js';
+import { mulberry32 as rng } from './helpers.js';
 
 /** A synthetic classification set: `count` points of `inputSize` features, class = a fixed linear rule. */
 function blobs(count: number, inputSize: number, classes: number, seed: number, oneHot = false): Dataset {
@@ -134,7 +134,7 @@ for (const backend of ['reference', 'wasm'] as const) {
         [{ eta: 0.05, momentum: 0.9 }, {}],
         [{ eta: 0.5, dropout: 0.2 }, {}],
         [{ eta: 0.5, lambda: 0.01, regularization: 'l1' as const }, {}],
-      ]) {
+      ] as [Omit<TrainOptions, 'epochs' | 'batchSize'>, NetworkOptions][]) {
         const net = xent.network([8, 16, 4], { seed: 2, ...netOpts });
         const start = net.accuracy(test);
         const history = await net.train(train, { epochs: 10, batchSize: 10, evaluationData: test, ...opts });

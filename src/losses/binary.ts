@@ -60,7 +60,7 @@ function plan(fn: string, predictions: unknown, targets: unknown, options: Binar
   const eps = parseEpsilon(fn, o.epsilon, compat === 'xent' ? MIN_NORMAL : compat === 'keras' ? KERAS_EPSILON : MACHINE_EPSILON);
   const mode = compat === 'xent' ? BceMode.xent : compat === 'torch' ? BceMode.torch : BceMode.clip;
   const n = p.data.length;
-  const w = parseSampleWeights(fn, o.weights === undefined ? undefined : flatWeights(fn, o.weights), p.rows, p.cols);
+  const w = parseSampleWeights(fn, o.weights === undefined ? undefined : flatWeights(fn, o.weights, p), p.rows, p.cols);
   let pw: Float64Array | null = null;
   if (o.posWeight !== undefined) {
     pw = typeof o.posWeight === 'number'
@@ -79,10 +79,13 @@ function plan(fn: string, predictions: unknown, targets: unknown, options: Binar
   return { p, a: f64(p), y: f64(t), w, pw, fromLogits, smoothing, mode, eps, reduction, compat, scale };
 }
 
-function flatWeights(fn: string, weights: unknown): unknown {
-  if (Array.isArray(weights) && Array.isArray(weights[0])) return parse(fn, 'weights', weights).data;
-  if (weights !== null && typeof weights === 'object' && 'shape' in weights) return parse(fn, 'weights', weights).data;
-  return weights;
+/** Weights given as a matrix must have the predictions' shape; a vector is per element or per row. */
+function flatWeights(fn: string, weights: unknown, p: Parsed): unknown {
+  const matrix = (Array.isArray(weights) && Array.isArray(weights[0])) || (weights !== null && typeof weights === 'object' && 'shape' in weights);
+  if (!matrix) return weights;
+  const w = parse(fn, 'weights', weights);
+  checkSameShape(fn, p, 'predictions', w, 'weights');
+  return w.data;
 }
 
 function run(be: Backend, q: Plan, out: Float64Array | null, grad: Float64Array | null): void {

@@ -36,7 +36,7 @@ export interface SparseOptions extends CategoricalOptions {
 export type Labels = number | number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array | Float32Array;
 
 const KEYS = ['fromLogits', 'fromLogProbs', 'labelSmoothing', 'epsilon', 'weights', 'classWeights', 'reduction', 'compat'] as const;
-const NO_IGNORE = -1; // labels are checked to be ≥ 0, so -1 never matches
+const NO_IGNORE = -2147483648; // passed to the kernel when nothing is ignored; parseLabels rejects it as a label
 
 /** What the front end hands the cce kernel. */
 export interface CePlan {
@@ -131,8 +131,8 @@ export function planCategorical(fn: string, predictions: unknown, targets: unkno
   return { ...c, x: f64(c.p), y, labels: null, ignoreIndex: NO_IGNORE, scale };
 }
 
-/** Reads integer labels, one per row, each in [0, K) or equal to ignoreIndex. */
-export function parseLabels(fn: string, value: unknown, rows: number, classes: number, ignoreIndex: number): Int32Array {
+/** Reads integer labels, one per row, each in [0, K) or equal to ignoreIndex (when one is given). */
+export function parseLabels(fn: string, value: unknown, rows: number, classes: number, ignoreIndex: number | undefined): Int32Array {
   let src: ArrayLike<unknown>;
   if (typeof value === 'number') src = [value];
   else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) src = value as ArrayLike<unknown>;
@@ -152,10 +152,11 @@ export function parseLabels(fn: string, value: unknown, rows: number, classes: n
 export function planSparse(fn: string, predictions: unknown, labels: unknown, options: SparseOptions | undefined): CePlan {
   const o = checkOptions(fn, options, [...KEYS, 'ignoreIndex']);
   const c = common(fn, o, predictions);
-  const ignoreIndex = o.ignoreIndex !== undefined
-    ? checkNumber(fn, 'ignoreIndex', o.ignoreIndex, { integer: true })
-    : c.compat === 'torch' ? -100 : NO_IGNORE;
-  const l = parseLabels(fn, labels, c.p.rows, c.p.cols, ignoreIndex);
+  const given = o.ignoreIndex !== undefined
+    ? checkNumber(fn, 'ignoreIndex', o.ignoreIndex, { integer: true, min: -(2 ** 31) + 1, max: 2 ** 31 - 1 })
+    : c.compat === 'torch' ? -100 : undefined;
+  const ignoreIndex = given ?? NO_IGNORE;
+  const l = parseLabels(fn, labels, c.p.rows, c.p.cols, given);
   // 'mean' divides by the weight of the rows kept: Σ sw·cw[y] (xent and PyTorch), their count (Keras'
   // ignore_class mask), Σ sw (scikit-learn).
   let divisor = 0;

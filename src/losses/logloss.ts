@@ -80,7 +80,7 @@ function plan(fn: string, yTrue: unknown, yPred: unknown, options: LogLossOption
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     const k = index.get(truth[r] as Label);
-    if (k === undefined) rangeError(fn, `yTrue[${r}] = ${String(truth[r])} is not one of the labels (${classes.join(', ')})`);
+    if (k === undefined) rangeError(fn, `yTrue[${r}] = ${JSON.stringify(truth[r])} is not one of the labels (${classes.map((c) => JSON.stringify(c)).join(', ')})`);
     labels[r] = k;
   }
   const sw = parseSampleWeights(fn, o.weights, rows);

@@ -28,14 +28,14 @@ export function softmax(x: Floats, out: Floats, rows: number, cols: number, log:
     const o = r * cols;
     let m = -Infinity;
     for (let k = 0; k < cols; k++) m = Math.max(m, x[o + k]!);
-    let s = 0;
-    for (let k = 0; k < cols; k++) s = f(s + f(Math.exp(f(x[o + k]! - m))));
+    let s = 0; // f64 accumulation, as in the kernel
+    for (let k = 0; k < cols; k++) s += f(Math.exp(f(x[o + k]! - m)));
     if (log) {
       const ls = f(Math.log(s));
       for (let k = 0; k < cols; k++) out[o + k] = f(f(x[o + k]! - m) - ls);
     } else {
-      const inv = f(1 / s);
-      for (let k = 0; k < cols; k++) out[o + k] = f(f(Math.exp(f(x[o + k]! - m))) * inv);
+      const inv = 1 / s;
+      for (let k = 0; k < cols; k++) out[o + k] = f(Math.exp(f(x[o + k]! - m))) * inv;
     }
   }
 }
