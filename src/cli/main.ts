@@ -82,14 +82,14 @@ function progressBar(epoch: number, epochs: number, done: number, total: number)
   return `\repoch ${epoch}/${epochs} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} batches`;
 }
 
-function epochLine(r: EpochReport, epochs: number): string {
+function epochLine(r: EpochReport, epochs: number, showEta: boolean): string {
   const parts = [`epoch ${String(r.epoch).padStart(String(epochs).length)}/${epochs}`];
   if (r.evaluationAccuracy !== undefined) parts.push(`accuracy ${(100 * r.evaluationAccuracy).toFixed(2)}%`);
   if (r.evaluationCost !== undefined) parts.push(`cost ${r.evaluationCost.toFixed(4)}`);
   if (r.trainingAccuracy !== undefined) parts.push(`training accuracy ${(100 * r.trainingAccuracy).toFixed(2)}%`);
   if (r.trainingCost !== undefined) parts.push(`training cost ${r.trainingCost.toFixed(4)}`);
   parts.push(`${r.seconds.toFixed(2)} s (eval ${r.evalSeconds.toFixed(2)} s)`);
-  if (r.eta !== undefined) parts.push(`η ${r.eta}`);
+  if (showEta) parts.push(`η ${r.eta}`);
   return parts.join('  ');
 }
 
@@ -137,7 +137,7 @@ async function train(argv: readonly string[]): Promise<void> {
     onProgress: tty ? ({ epoch, done, total }) => process.stderr.write(progressBar(epoch, epochs, done, total)) : undefined,
     onEpoch: (r) => {
       if (tty) process.stderr.write('\r\x1b[K');
-      process.stdout.write((json ? JSON.stringify(r) : epochLine(r, epochs)) + '\n');
+      process.stdout.write((json ? JSON.stringify(r) : epochLine(r, epochs, flags.schedule !== undefined)) + '\n');
     },
   });
   process.off('SIGINT', onSigint);
