@@ -1,0 +1,53 @@
+// The package as users consume it: ESM import and CommonJS require of 'xent' and 'xent/mnist' from the
+// built dist/ (resolved through package.json's exports map), with types first in every condition.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+function run(kind: 'cjs' | 'esm', code: string): string {
+  const args = kind === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code];
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
+}
+
+describe('package', () => {
+  it('exports map lists types first and points at files that exist', () => {
+    for (const [entry, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
+      if (typeof conditions === 'string') continue;
+      const keys = Object.keys(conditions as object);
+      expect(keys[0], entry).toBe('types');
+      for (const file of Object.values(conditions as Record<string, string>)) expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
+    }
+    expect(existsSync(new URL(`../${pkg.bin.xent}`, import.meta.url))).toBe(true);
+  });
+
+  it("require('xent') works (CommonJS) and gives the same numbers as import", () => {
+    const code = (mod: string) => `const x = await ${mod}.createXent(); const r = await ${mod}.createXent({ backend: 'reference' });
+      console.log(x.backend, r.backend, x.crossEntropy([0.1, 0.4, 0.5], [0.8, 0.15, 0.05], { base: 2 }).toFixed(12));`;
+    const cjs = run('cjs', `(async () => { const xent = require('xent'); ${code('xent')} })()`);
+    const esm = run('esm', `import * as xent from 'xent'; ${code('xent')}`);
+    expect(cjs).toBe('wasm reference 3.287943094599');
+    expect(esm).toBe(cjs);
+  });
+
+  it("require('xent/mnist') and import 'xent/mnist' read the IDX files", () => {
+    const cjs = run('cjs', `require('xent/mnist').loadMnist({ trainingSize: 10 }).then((m) => console.log(m.training.count, m.test.labels[0]))`);
+    const esm = run('esm', `import { loadMnist, readIdx } from 'xent/mnist'; const m = await loadMnist({ trainingSize: 10 }); console.log(m.training.count, m.test.labels[0], typeof readIdx)`);
+    expect(cjs).toBe('10 7');
+    expect(esm).toBe('10 7 function');
+  });
+
+  it('ships type declarations for the public API', () => {
+    const dts = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
+    for (const name of ['createXent', 'Xent', 'BinaryOptions', 'Network', 'TrainOptions', 'Dataset']) expect(dts).toContain(name);
+  });
+
+  it('the browser bundle is one self-contained ES module with the WASM inlined', () => {
+    const bundle = readFileSync(new URL('../dist/browser/xent.js', import.meta.url), 'utf8');
+    expect(bundle).not.toMatch(/\bfrom\s*["']/); // no imports left
+    expect(bundle).toMatch(/AGFzbQ/); // "\0asm" in base64: the module is inside
+    expect(bundle).not.toMatch(/node:/);
+  });
+});
