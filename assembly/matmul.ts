@@ -1,4 +1,4 @@
-// C = op(A)·op(B) for f32, row-major, on WebAssembly SIMD (f32x4 mul + add; no relaxed SIMD).
+// C = op(A)·op(B) for f32, row-major, on WebAssembly SIMD (f32x4 mul + add, or relaxed madd).
 //
 // Two paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
 // slices, m into blocks of at most MC rows, n into blocks of at most NC columns. For each n block and k
@@ -61,7 +61,10 @@ const DOT_NC: i32 = 32;
   return roundUp((total + blocks - 1) / blocks, multiple);
 }
 
+// acc + a·b: one relaxed multiply-add (fused where the CPU has FMA) in the relaxed-SIMD build
+// (asconfig target "relaxed"), a multiply then an add otherwise. Either is within f32 rounding of the other.
 @inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 

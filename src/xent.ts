@@ -3,8 +3,8 @@
 import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
 import { createReferenceBackend } from './backend/reference/index.js';
-import { createWasmBackend } from './backend/wasm.js';
-import { checkChoice, checkOptions } from './errors.js';
+import { createWasmBackend, relaxedSimdSupported } from './backend/wasm.js';
+import { checkChoice, checkOptions, rangeError } from './errors.js';
 import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
   type InfoOptions,
@@ -25,6 +25,11 @@ import type { Batch, Input, Packed } from './tensor.js';
 export interface XentOptions {
   /** 'wasm' (default): SIMD WebAssembly kernels; 'reference': plain TypeScript. */
   backend?: 'wasm' | 'reference';
+  /**
+   * WASM build: 'auto' (default) takes relaxed SIMD (fused multiply-add in the matrix multiply) where
+   * the engine supports it, else plain SIMD; 'plain' or 'relaxed' force one (relaxed throws if unsupported).
+   */
+  simd?: 'auto' | 'plain' | 'relaxed';
 }
 
 /** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
@@ -54,6 +59,8 @@ export interface XentGrad {
 /** The xent API on one backend. */
 export interface Xent {
   readonly backend: 'wasm' | 'reference';
+  /** The WASM build in use ('plain' or 'relaxed' SIMD); null on the reference backend. */
+  readonly simd: 'plain' | 'relaxed' | null;
   entropy(p: Input, options?: InfoOptions): RowValues;
   crossEntropy(p: Input, q: Input, options?: InfoOptions): RowValues;
   klDivergence(p: Input, q: Input, options?: InfoOptions): RowValues;
@@ -86,7 +93,7 @@ export interface Xent {
 }
 
 /** Builds the API object over a backend. */
-export function xentOn(be: Backend): Xent {
+export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xent {
   const grad: XentGrad = {
     entropy: (p, o) => entropyGrad(be, p, o) as Gradient,
     crossEntropy: (p, q, o) => crossEntropyGrad(be, p, q, o) as Gradient,
@@ -99,6 +106,7 @@ export function xentOn(be: Backend): Xent {
   };
   const api = {
     backend: be.name,
+    simd,
     entropy: (p: Input, o?: InfoOptions) => entropy(be, p, o),
     crossEntropy: (p: Input, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o),
     klDivergence: (p: Input, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o),
@@ -123,8 +131,18 @@ export function xentOn(be: Backend): Xent {
 
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */
 export async function createXent(options?: XentOptions): Promise<Xent> {
-  const o = checkOptions('createXent', options, ['backend']);
-  const backend = checkChoice('createXent', 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
-  const be = backend === 'wasm' ? await createWasmBackend() : createReferenceBackend();
-  return xentOn(be);
+  const fn = 'createXent';
+  const o = checkOptions(fn, options, ['backend', 'simd']);
+  const backend = checkChoice(fn, 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
+  const simd = checkChoice(fn, 'simd', o.simd, ['auto', 'plain', 'relaxed'] as const, 'auto');
+  if (backend === 'reference') {
+    if (o.simd !== undefined) rangeError(fn, "simd applies to the 'wasm' backend only");
+    return xentOn(createReferenceBackend());
+  }
+  const relaxed = relaxedSimdSupported();
+  if (simd === 'relaxed' && !relaxed) {
+    rangeError(fn, 'this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)');
+  }
+  const flavor = simd === 'plain' || !relaxed ? 'plain' : 'relaxed';
+  return xentOn(await createWasmBackend(flavor), flavor);
 }

@@ -248,9 +248,9 @@ for (const backend of ['reference', 'wasm'] as const) {
   });
 }
 
-describe('network: wasm vs reference', () => {
+for (const simd of ['plain', 'relaxed'] as const) describe(`network: wasm (${simd} SIMD) vs reference`, () => {
   it('agree within float32 tolerance after 100 mini-batch steps, and two networks do not interfere', async () => {
-    const w = await createXent({ backend: 'wasm' });
+    const w = await createXent({ backend: 'wasm', simd });
     const r = await createXent({ backend: 'reference' });
     const data = blobs(1000, 17, 7, 3);
     const opts = { epochs: 1, batchSize: 10, eta: 0.3, lambda: 0.5, momentum: 0.5, dropout: 0.3 };

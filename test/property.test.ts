@@ -115,12 +115,13 @@ function both(w: Xent, ref: Xent, call: (x: Xent) => unknown): [unknown, unknown
   return [a, b];
 }
 
-describe('wasm agrees with reference', () => {
+for (const simd of ['plain', 'relaxed'] as const) describe(`wasm (${simd} SIMD) agrees with reference`, () => {
   let w: Xent;
   let ref: Xent;
   beforeAll(async () => {
-    w = await createXent({ backend: 'wasm' });
+    w = await createXent({ backend: 'wasm', simd });
     ref = await createXent({ backend: 'reference' });
+    expect(w.simd).toBe(simd);
   });
 
   it('sigmoid, softmax, logSoftmax (f64 and f32)', () => {

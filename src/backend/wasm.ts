@@ -4,7 +4,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
-import { wasmBase64 } from './wasm-binary.js';
+import { wasmBase64, wasmRelaxedBase64 } from './wasm-binary.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
 export interface Kernels {
@@ -60,12 +60,20 @@ class WasmArray implements DeviceArray {
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+/** Which build of the kernels: f32x4 SIMD, or SIMD with relaxed multiply-add. */
+export type SimdFlavor = 'plain' | 'relaxed';
 
-/** Compiles the embedded module once per process (a compiled module is immutable and shareable). */
-export function compileXentModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64));
-  return compiled;
+const compiled: Partial<Record<SimdFlavor, Promise<WebAssembly.Module>>> = {};
+
+/** Whether this engine accepts relaxed SIMD (Chrome ≥ 114; Node 20 only with --experimental-wasm-relaxed-simd). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(decodeBase64(wasmRelaxedBase64));
+}
+
+/** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
+export function compileXentModule(flavor: SimdFlavor): Promise<WebAssembly.Module> {
+  compiled[flavor] ??= WebAssembly.compile(decodeBase64(flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64));
+  return compiled[flavor];
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -75,11 +83,11 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Instantiates a fresh WASM backend (its own memory). */
-export async function createWasmBackend(): Promise<WasmBackend> {
-  const module = await compileXentModule();
+/** Instantiates a fresh WASM backend (its own memory) of the given build. */
+export async function createWasmBackend(flavor: SimdFlavor): Promise<WasmBackend> {
+  const module = await compileXentModule(flavor);
   const { exports } = await instantiate<Record<string, unknown>>(module, {});
-  return new WasmBackend(exports as unknown as Kernels);
+  return new WasmBackend(exports as unknown as Kernels, flavor);
 }
 
 /** The address of a device array of this backend (0 for null). */
@@ -97,7 +105,7 @@ export class WasmBackend implements Backend {
   readonly heap: Heap;
   private disposed = false;
 
-  constructor(readonly kernels: Kernels) {
+  constructor(readonly kernels: Kernels, readonly simd: SimdFlavor) {
     this.heap = new Heap(kernels.memory, kernels.heapBase());
   }
 
