@@ -22,37 +22,13 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createXent } from '../src/index.js';
+import { flat, expectRel, expectBadInput, logSoftmaxRow, softmaxRow, oneHotRows } from './helpers.js';
 
 type Xent = Awaited<ReturnType<typeof createXent>>;
 type Reduction = 'mean' | 'sum' | 'none';
 
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers
-
-/** Flattens any result layout (number, nested arrays, typed arrays, { data, shape }) to number[]. */
-function flat(x: unknown): number[] {
-  if (typeof x === 'number') return [x];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return (x as unknown[]).flatMap(flat);
-  if (x !== null && typeof x === 'object' && 'data' in x) return flat((x as { data: unknown }).data);
-  throw new Error(`unexpected result: ${String(x)}`);
-}
-
-/** Formula oracle: relative 1e-12 (floor 1e-15 for exact zeros). A scalar `want` demands a number. */
-function expectRel(got: unknown, want: number | number[], rel = 1e-12): void {
-  if (typeof want === 'number') expect(typeof got, 'a reduced loss is a number').toBe('number');
-  const g = flat(got);
-  const w = typeof want === 'number' ? [want] : want;
-  expect(g.length, 'number of values').toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(w[i])) {
-      expect(g[i], `[${i}]`).toBe(w[i]);
-      continue;
-    }
-    const tol = rel * Math.abs(w[i]) + 1e-15;
-    expect(Math.abs(g[i] - w[i]), `[${i}] got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(tol);
-  }
-}
 
 /** Documented example printed with `decimals` digits: within one unit of the last printed digit. */
 function expectDoc(got: unknown, printed: number | number[], decimals: number): void {
@@ -64,19 +40,6 @@ function expectDoc(got: unknown, printed: number | number[], decimals: number): 
   for (let i = 0; i < p.length; i++) {
     expect(Math.abs(g[i] - p[i]), `[${i}] got ${g[i]}, documented ${p[i]}`).toBeLessThan(tol);
   }
-}
-
-/** Bad input must throw TypeError or RangeError whose message matches `re` (function + argument). */
-function expectBadInput(fn: () => unknown, re: RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a throw').toBeDefined();
-  expect(err instanceof TypeError || err instanceof RangeError, `TypeError/RangeError, got ${String(err)}`).toBe(true);
-  expect((err as Error).message).toMatch(re);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,16 +72,6 @@ function kBinaryRows(pred: number[][], target: number[][], fromLogits: boolean, 
   });
 }
 
-function logSoftmax(z: number[]): number[] {
-  const m = Math.max(...z);
-  let s = 0;
-  for (const v of z) s += Math.exp(v - m);
-  const lse = Math.log(s);
-  return z.map((v) => v - m - lse);
-}
-function softmax(z: number[]): number[] {
-  return logSoftmax(z).map(Math.exp);
-}
 
 /** keras.losses.categorical_crossentropy: one value per row. */
 function kCategoricalRows(pred: number[][], target: number[][], fromLogits: boolean, s = 0): number[] {
@@ -126,7 +79,7 @@ function kCategoricalRows(pred: number[][], target: number[][], fromLogits: bool
     const K = row.length;
     let logp: number[];
     if (fromLogits) {
-      logp = logSoftmax(row);
+      logp = logSoftmaxRow(row);
     } else {
       const S = row.reduce((a, b) => a + b, 0);
       logp = row.map((a) => Math.log(clip(a / S, K_EPS, 1 - K_EPS)));
@@ -136,9 +89,6 @@ function kCategoricalRows(pred: number[][], target: number[][], fromLogits: bool
     return acc;
   });
 }
-
-const oneHot = (labels: number[], K: number): number[][] =>
-  labels.map((l) => Array.from({ length: K }, (_, k) => (k === l ? 1 : 0)));
 
 /** Keras Loss.__call__ reduction: multiply by sample_weight, then sum / sum_over_batch_size. */
 function kReduce(values: number[], reduction: Reduction, sw?: number[]): number | number[] {
@@ -172,7 +122,7 @@ const ZC = [
   [3.2, -2.2, 1.1],
 ];
 const LABELS = [0, 2, 1];
-const YC = oneHot(LABELS, 3);
+const YC = oneHotRows(LABELS, 3);
 const YSOFT = [
   [0.6, 0.3, 0.1],
   [0.2, 0.2, 0.6],
@@ -394,9 +344,9 @@ for (const backend of ['reference', 'wasm'] as const) {
     it('grad: categorical from logits is (softmax - smoothed y) / rows', () => {
       const s = 0.1;
       const K = 3;
-      const want = ZC.flatMap((row, n) => softmax(row).map((p, k) => (p - (YC[n][k] * (1 - s) + s / K)) / ZC.length));
+      const want = ZC.flatMap((row, n) => softmaxRow(row).map((p, k) => (p - (YC[n][k] * (1 - s) + s / K)) / ZC.length));
       expectRel(xent.grad.categoricalCrossEntropy(ZC, YC, { compat: 'keras', fromLogits: true, labelSmoothing: s }), want);
-      const wantSparse = ZC.flatMap((row, n) => softmax(row).map((p, k) => (p - YC[n][k]) / ZC.length));
+      const wantSparse = ZC.flatMap((row, n) => softmaxRow(row).map((p, k) => (p - YC[n][k]) / ZC.length));
       expectRel(xent.grad.sparseCategoricalCrossEntropy(ZC, LABELS, { compat: 'keras', fromLogits: true }), wantSparse);
     });
 

@@ -14,49 +14,15 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createXent } from '../src/index.js';
+import { expectRel as expectRelOf, expectBadInput } from './helpers.js';
 
 type Xent = Awaited<ReturnType<typeof createXent>>;
 
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers
 
-/** Flattens any result layout (number, nested arrays, typed arrays, { data, shape }) to number[]. */
-function flat(x: unknown): number[] {
-  if (typeof x === 'number') return [x];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return (x as unknown[]).flatMap(flat);
-  if (x !== null && typeof x === 'object' && 'data' in x) return flat((x as { data: unknown }).data);
-  throw new Error(`unexpected result: ${String(x)}`);
-}
-
-/** Formula oracle: relative 1e-12 (floor 1e-15 for exact zeros). A scalar `want` demands a number. */
-function expectRel(got: unknown, want: number | number[], rel = 1e-12): void {
-  if (typeof want === 'number') expect(typeof got, 'a reduced value is a number').toBe('number');
-  const g = flat(got);
-  const w = typeof want === 'number' ? [want] : want;
-  expect(g.length, 'number of values').toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(w[i])) {
-      expect(g[i], `[${i}]`).toBe(w[i]);
-      continue;
-    }
-    const tol = rel * Math.abs(w[i]) + 1e-15;
-    expect(Math.abs(g[i] - w[i]), `[${i}] got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(tol);
-  }
-}
-
-/** Bad input must throw TypeError or RangeError whose message matches `re` (function + argument). */
-function expectBadInput(fn: () => unknown, re: RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a throw').toBeDefined();
-  expect(err instanceof TypeError || err instanceof RangeError, `TypeError/RangeError, got ${String(err)}`).toBe(true);
-  expect((err as Error).message).toMatch(re);
-}
+/** Formula oracle: relative 1e-12 by default; a scalar result is "a reduced value", not a loss. */
+const expectRel = (got: unknown, want: number | number[], rel?: number): void => expectRelOf(got, want, rel, 'value');
 
 // ---------------------------------------------------------------------------------------------
 // Float64 oracle of SciPy's definitions

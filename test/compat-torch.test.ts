@@ -26,50 +26,10 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createXent } from '../src/index.js';
+import { flat, expectRel, expectBadInput, logSoftmaxRow, oneHotRows } from './helpers.js';
 
 type Xent = Awaited<ReturnType<typeof createXent>>;
 type Reduction = 'mean' | 'sum' | 'none';
-
-// ---------------------------------------------------------------------------------------------
-// Comparison helpers
-
-/** Flattens any result layout (number, nested arrays, typed arrays, { data, shape }) to number[]. */
-function flat(x: unknown): number[] {
-  if (typeof x === 'number') return [x];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return (x as unknown[]).flatMap(flat);
-  if (x !== null && typeof x === 'object' && 'data' in x) return flat((x as { data: unknown }).data);
-  throw new Error(`unexpected result: ${String(x)}`);
-}
-
-/** Formula oracle: relative 1e-12 (floor 1e-15 for exact zeros). A scalar `want` demands a number. */
-function expectRel(got: unknown, want: number | number[], rel = 1e-12): void {
-  if (typeof want === 'number') expect(typeof got, 'a reduced loss is a number').toBe('number');
-  const g = flat(got);
-  const w = typeof want === 'number' ? [want] : want;
-  expect(g.length, 'number of values').toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(w[i])) {
-      expect(g[i], `[${i}]`).toBe(w[i]);
-      continue;
-    }
-    const tol = rel * Math.abs(w[i]) + 1e-15;
-    expect(Math.abs(g[i] - w[i]), `[${i}] got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(tol);
-  }
-}
-
-/** Bad input must throw TypeError or RangeError whose message matches `re` (function + argument). */
-function expectBadInput(fn: () => unknown, re: RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a throw').toBeDefined();
-  expect(err instanceof TypeError || err instanceof RangeError, `TypeError/RangeError, got ${String(err)}`).toBe(true);
-  expect((err as Error).message).toMatch(re);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Float64 oracle of PyTorch's formulas
@@ -102,14 +62,6 @@ function tBceLogitsGrad(z: number, y: number, pw = 1): number {
   return (t + 1 - y) * sigmoid(z) - t;
 }
 
-function logSoftmax(z: number[]): number[] {
-  const m = Math.max(...z);
-  let s = 0;
-  for (const v of z) s += Math.exp(v - m);
-  const lse = Math.log(s);
-  return z.map((v) => v - m - lse);
-}
-
 interface SparseOpts {
   w?: number[];
   ignore?: number;
@@ -127,7 +79,7 @@ function tCeSparse(x: number[][], labels: number[], reduction: Reduction, o: Spa
   const per = x.map((row, n) => {
     const y = labels[n];
     if (y === ignore) return 0;
-    const lp = o.logProbs ? row : logSoftmax(row);
+    const lp = o.logProbs ? row : logSoftmaxRow(row);
     W += w[y];
     const nll = -w[y] * lp[y];
     let smooth = 0;
@@ -151,7 +103,7 @@ function tCeSparseGrad(x: number[][], labels: number[], reduction: Reduction, o:
     const y = labels[n];
     if (y === ignore) return row.map(() => 0);
     if (o.logProbs) return row.map((_, j) => (j === y ? -w[y] * scale : 0));
-    const p = logSoftmax(row).map(Math.exp);
+    const p = logSoftmaxRow(row).map(Math.exp);
     // d(-log p_k)/dz_j = p_j - [j == k]
     return p.map((pj, j) => ((1 - s) * w[y] * (pj - (j === y ? 1 : 0)) + (s / K) * (pj * sw - w[j])) * scale);
   });
@@ -161,7 +113,7 @@ function tCeSparseGrad(x: number[][], labels: number[], reduction: Reduction, o:
 function tCeProb(z: number[][], target: number[][], reduction: Reduction, w?: number[], s = 0): number | number[] {
   const K = z[0].length;
   const per = z.map((row, n) => {
-    const lp = logSoftmax(row);
+    const lp = logSoftmaxRow(row);
     let acc = 0;
     for (let k = 0; k < K; k++) acc -= (w ? w[k] : 1) * (target[n][k] * (1 - s) + s / K) * lp[k];
     return acc;
@@ -172,7 +124,7 @@ function tCeProbGrad(z: number[][], target: number[][], reduction: Reduction, w?
   const K = z[0].length;
   const scale = reduction === 'mean' ? 1 / z.length : 1;
   return z.flatMap((row, n) => {
-    const p = logSoftmax(row).map(Math.exp);
+    const p = logSoftmaxRow(row).map(Math.exp);
     const wy = target[n].map((y, k) => (w ? w[k] : 1) * (y * (1 - s) + s / K));
     const total = sum(wy);
     return p.map((pj, j) => (pj * total - wy[j]) * scale);
@@ -212,9 +164,6 @@ const YSOFT = [
   [0.1, 0.2, 0.3, 0.4],
   [0.0, 1.0, 0.0, 0.0],
 ];
-const oneHot = (labels: number[], K: number): number[][] =>
-  labels.map((l) => Array.from({ length: K }, (_, k) => (k === l ? 1 : 0)));
-
 for (const backend of ['reference', 'wasm'] as const) {
   describe(`torch compat (${backend})`, () => {
     let xent: Xent;
@@ -386,7 +335,7 @@ for (const backend of ['reference', 'wasm'] as const) {
     // NLLLoss (fromLogProbs)
 
     it('fromLogProbs = NLLLoss: weights and ignore_index; gradient -w[y]/W at the target', () => {
-      const logProbs = X.map(logSoftmax);
+      const logProbs = X.map(logSoftmaxRow);
       const labels = [0, 3, -100, 2, 3];
       const o = { w: CW, logProbs: true };
       expectRel(xent.sparseCategoricalCrossEntropy(logProbs, labels, { compat: 'torch', fromLogProbs: true, classWeights: CW }), tCeSparse(logProbs, labels, 'mean', o));
@@ -418,7 +367,7 @@ for (const backend of ['reference', 'wasm'] as const) {
 
     it('dense one-hot float targets take PyTorch\'s probability path: weighted, divided by rows', () => {
       // PyTorch: "Assume soft targets when input and target shapes are the same"
-      const Y = oneHot(LABELS, 4);
+      const Y = oneHotRows(LABELS, 4);
       expectRel(xent.categoricalCrossEntropy(X, Y, { compat: 'torch', fromLogits: true, classWeights: CW }), tCeProb(X, Y, 'mean', CW));
     });
 

@@ -124,3 +124,51 @@ export function softmaxRef(z: ArrayLike<number>, rows: number, cols: number): Fl
   }
   return out;
 }
+
+/** Asserts every value within rel·|want| + 1e-15 of `want` (non-finite ones exactly); a scalar `want` demands a number, called "a reduced <noun>". */
+export function expectRel(got: unknown, want: number | number[], rel = 1e-12, noun: 'loss' | 'value' = 'loss'): void {
+  if (typeof want === 'number') expect(typeof got, `a reduced ${noun} is a number`).toBe('number');
+  const g = flat(got);
+  const w = typeof want === 'number' ? [want] : want;
+  expect(g.length, 'number of values').toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    if (!Number.isFinite(w[i])) {
+      expect(g[i], `[${i}]`).toBe(w[i]);
+      continue;
+    }
+    const tol = rel * Math.abs(w[i]!) + 1e-15;
+    expect(Math.abs(g[i]! - w[i]!), `[${i}] got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(tol);
+  }
+}
+
+/** Asserts that fn throws a TypeError or RangeError whose message matches `re` (function + argument). */
+export function expectBadInput(fn: () => unknown, re: RegExp): void {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, 'expected a throw').toBeDefined();
+  expect(err instanceof TypeError || err instanceof RangeError, `TypeError/RangeError, got ${String(err)}`).toBe(true);
+  expect((err as Error).message).toMatch(re);
+}
+
+/** log-softmax of one row in float64: z − max(z) − log Σ exp(z − max(z)). */
+export function logSoftmaxRow(z: number[]): number[] {
+  const m = Math.max(...z);
+  let s = 0;
+  for (const v of z) s += Math.exp(v - m);
+  const lse = Math.log(s);
+  return z.map((v) => v - m - lse);
+}
+
+/** softmax of one row in float64, as exp(logSoftmaxRow(z)). */
+export function softmaxRow(z: number[]): number[] {
+  return logSoftmaxRow(z).map(Math.exp);
+}
+
+/** Labels as one-hot number[][] rows of length K (a label outside [0, K) gives a zero row). */
+export function oneHotRows(labels: readonly number[], K: number): number[][] {
+  return labels.map((l) => Array.from({ length: K }, (_, k) => (k === l ? 1 : 0)));
+}

@@ -8,36 +8,15 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createXent } from '../src/index.js';
+import { flat, expectRel as expectRelOf, expectBadInput, logSoftmaxRow, softmaxRow, oneHotRows } from './helpers.js';
 
 type Xent = Awaited<ReturnType<typeof createXent>>;
 
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers
 
-/** Flattens any result layout (number, nested arrays, typed arrays, { data, shape }) to number[]. */
-function flat(x: unknown): number[] {
-  if (typeof x === 'number') return [x];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return (x as unknown[]).flatMap(flat);
-  if (x !== null && typeof x === 'object' && 'data' in x) return flat((x as { data: unknown }).data);
-  throw new Error(`unexpected result: ${String(x)}`);
-}
-
-/** Formula oracle: relative 1e-12 (floor 1e-15 for exact zeros). A scalar `want` demands a number. */
-function expectRel(got: unknown, want: number | number[], rel = 1e-12): void {
-  if (typeof want === 'number') expect(typeof got, 'a reduced value is a number').toBe('number');
-  const g = flat(got);
-  const w = typeof want === 'number' ? [want] : want;
-  expect(g.length, 'number of values').toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(w[i])) {
-      expect(g[i], `[${i}]`).toBe(w[i]);
-      continue;
-    }
-    const tol = rel * Math.abs(w[i]) + 1e-15;
-    expect(Math.abs(g[i] - w[i]), `[${i}] got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(tol);
-  }
-}
+/** Formula oracle: relative 1e-12 by default; a scalar result is "a reduced value", not a loss. */
+const expectRel = (got: unknown, want: number | number[], rel?: number): void => expectRelOf(got, want, rel, 'value');
 
 /** A REFERENCE.md number rounded to 3 decimals. */
 function expect3(got: unknown, printed: number): void {
@@ -55,19 +34,6 @@ function expectFinite(got: unknown): void {
   for (const v of flat(got)) expect(Number.isFinite(v), `got ${v}`).toBe(true);
 }
 
-/** Bad input must throw TypeError or RangeError whose message matches `re` (function + argument). */
-function expectBadInput(fn: () => unknown, re: RegExp): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a throw').toBeDefined();
-  expect(err instanceof TypeError || err instanceof RangeError, `TypeError/RangeError, got ${String(err)}`).toBe(true);
-  expect((err as Error).message).toMatch(re);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Float64 oracle of REFERENCE.md's formulas
 
@@ -83,15 +49,6 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const bce = (a: number, y: number): number => -(y * Math.log(a) + (1 - y) * Math.log(1 - a));
 /** Binary cross-entropy on a logit, stable form: max(z,0) - z y + log(1 + exp(-|z|)). */
 const bceLogit = (z: number, y: number): number => Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-/** log-softmax: z - max(z) - log sum exp(z - max(z)). */
-function logSoftmax(z: number[]): number[] {
-  const m = Math.max(...z);
-  const lse = Math.log(sum(z.map((v) => Math.exp(v - m))));
-  return z.map((v) => v - m - lse);
-}
-const softmax = (z: number[]): number[] => logSoftmax(z).map(Math.exp);
-const oneHot = (labels: number[], K: number): number[][] =>
-  labels.map((l) => Array.from({ length: K }, (_, k) => (k === l ? 1 : 0)));
 
 // REFERENCE.md §1
 const P = [0.1, 0.4, 0.5];
@@ -114,8 +71,8 @@ const ZC = [
   [3.2, -2.2, 1.1, -0.4],
 ];
 const LABELS = [0, 3, 1];
-const YC = oneHot(LABELS, 4);
-const AC = ZC.map(softmax);
+const YC = oneHotRows(LABELS, 4);
+const AC = ZC.map(softmaxRow);
 const CW = [0.5, 2.0, 1.0, 3.0];
 
 for (const backend of ['reference', 'wasm'] as const) {
@@ -272,10 +229,10 @@ for (const backend of ['reference', 'wasm'] as const) {
     // §2 Categorical / sparse
 
     it('§2 categorical from logits via log-softmax; gradient softmax(z) - y', () => {
-      const per = ZC.map((z, n) => -sum(logSoftmax(z).map((l, k) => YC[n][k] * l)));
+      const per = ZC.map((z, n) => -sum(logSoftmaxRow(z).map((l, k) => YC[n][k] * l)));
       expectRel(xent.categoricalCrossEntropy(ZC, YC, { fromLogits: true, reduction: 'none' }), per);
       expectRel(xent.categoricalCrossEntropy(ZC, YC, { fromLogits: true }), sum(per) / per.length);
-      const g = ZC.flatMap((z, n) => softmax(z).map((p, k) => p - YC[n][k]));
+      const g = ZC.flatMap((z, n) => softmaxRow(z).map((p, k) => p - YC[n][k]));
       expectRel(xent.grad.categoricalCrossEntropy(ZC, YC, { fromLogits: true, reduction: 'sum' }), g);
       expectRel(xent.grad.categoricalCrossEntropy(ZC, YC, { fromLogits: true }), g.map((v) => v / ZC.length));
     });
@@ -294,7 +251,7 @@ for (const backend of ['reference', 'wasm'] as const) {
 
     it('§2 softmax is shift-invariant: logits + 1000 give the same loss', () => {
       const shifted = ZC.map((r) => r.map((v) => v + 1000));
-      const per = ZC.map((z, n) => -logSoftmax(z)[LABELS[n]]);
+      const per = ZC.map((z, n) => -logSoftmaxRow(z)[LABELS[n]]);
       // the shift itself rounds the inputs by ~1e-13, hence 1e-9
       expectRel(xent.categoricalCrossEntropy(shifted, YC, { fromLogits: true, reduction: 'none' }), per, 1e-9);
       expectRel(xent.sparseCategoricalCrossEntropy(shifted, LABELS, { fromLogits: true, reduction: 'none' }), per, 1e-9);
@@ -313,13 +270,13 @@ for (const backend of ['reference', 'wasm'] as const) {
     it('§2 categorical label smoothing y(1-s) + s/K', () => {
       const s = 0.1;
       const K = 4;
-      const per = ZC.map((z, n) => -sum(logSoftmax(z).map((l, k) => (YC[n][k] * (1 - s) + s / K) * l)));
+      const per = ZC.map((z, n) => -sum(logSoftmaxRow(z).map((l, k) => (YC[n][k] * (1 - s) + s / K) * l)));
       expectRel(xent.categoricalCrossEntropy(ZC, YC, { fromLogits: true, labelSmoothing: s, reduction: 'none' }), per);
-      expectRel(xent.grad.categoricalCrossEntropy(ZC, YC, { fromLogits: true, labelSmoothing: s, reduction: 'sum' }), ZC.flatMap((z, n) => softmax(z).map((p, k) => p - (YC[n][k] * (1 - s) + s / K))));
+      expectRel(xent.grad.categoricalCrossEntropy(ZC, YC, { fromLogits: true, labelSmoothing: s, reduction: 'sum' }), ZC.flatMap((z, n) => softmaxRow(z).map((p, k) => p - (YC[n][k] * (1 - s) + s / K))));
     });
 
     it("§2 class weights follow PyTorch: 'mean' divides by the sum of the target classes' weights", () => {
-      const per = ZC.map((z, n) => -CW[LABELS[n]] * logSoftmax(z)[LABELS[n]]);
+      const per = ZC.map((z, n) => -CW[LABELS[n]] * logSoftmaxRow(z)[LABELS[n]]);
       const W = sum(LABELS.map((l) => CW[l]));
       expectRel(xent.sparseCategoricalCrossEntropy(ZC, LABELS, { fromLogits: true, classWeights: CW }), sum(per) / W);
       expectRel(xent.categoricalCrossEntropy(ZC, YC, { fromLogits: true, classWeights: CW }), sum(per) / W);
@@ -328,14 +285,14 @@ for (const backend of ['reference', 'wasm'] as const) {
 
     it('§2 ignoreIndex drops examples from both the sum and the denominator', () => {
       const labels = [0, 3, 3];
-      const want = -logSoftmax(ZC[0])[0];
+      const want = -logSoftmaxRow(ZC[0])[0];
       expectRel(xent.sparseCategoricalCrossEntropy(ZC, labels, { fromLogits: true, ignoreIndex: 3 }), want);
       expectRel(xent.sparseCategoricalCrossEntropy(AC, [-1, 3, 1], { ignoreIndex: -1, reduction: 'sum' }), -Math.log(AC[1][3]) - Math.log(AC[2][1]));
     });
 
     it('§2 log-likelihood cost (Nielsen): C = -ln a_y; with softmax, delta = a - y', () => {
       expectRel(xent.sparseCategoricalCrossEntropy(AC, LABELS, { reduction: 'none' }), LABELS.map((l, n) => -Math.log(AC[n][l])));
-      expectRel(xent.grad.sparseCategoricalCrossEntropy(ZC, LABELS, { fromLogits: true, reduction: 'sum' }), ZC.flatMap((z, n) => softmax(z).map((p, k) => p - YC[n][k])));
+      expectRel(xent.grad.sparseCategoricalCrossEntropy(ZC, LABELS, { fromLogits: true, reduction: 'sum' }), ZC.flatMap((z, n) => softmaxRow(z).map((p, k) => p - YC[n][k])));
     });
 
     it('§2 quadratic cost 1/2 ||a - y||^2 per row; mean averages rows; gradient a - y', () => {
