@@ -1,20 +1,22 @@
-// xent benchmarks (tinybench), one process, side by side: the WASM backend against the pure-TypeScript
-// reference backend on the same inputs. Writes bench/results/<date>.json and prints a markdown table.
-//   node bench/run.mjs [--suite losses,matmul,epoch] [--quick]
+// xent benchmarks (tinybench), one process, side by side: xent's WASM builds and reference backend
+// against TensorFlow.js 4.22.0 (wasm and cpu backends, one thread). Every figure is the median of ≥ 5
+// runs. Writes bench/results/<date>.json and docs/performance.md (table + SVG chart).
+//   npm run bench                      (node --experimental-wasm-relaxed-simd bench/run.mjs)
+//   node bench/run.mjs --suite gemm,epoch,losses [--quick]
 // Run `npm run build` first: this measures the built package (dist/).
 import { Bench } from 'tinybench';
 import os from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createXent } from '../dist/index.js';
 import { loadMnist } from '../dist/data/mnist.js';
+import { tf, useTf, xentBackends } from './peers.mjs';
+import { tfEpoch } from './tf-network.mjs';
+import { report } from './report.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const suiteArg = args.find((a) => a.startsWith('--suite='))?.slice(8) ?? (args.includes('--suite') ? args[args.indexOf('--suite') + 1] : undefined);
-const suites = (suiteArg ?? 'losses,matmul,epoch').split(',');
-
-const wasm = await createXent({ backend: 'wasm' });
-const ref = await createXent({ backend: 'reference' });
+const suiteArg = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'gemm,epoch,losses';
+const RUNS = 5;
 const rows = [];
 
 /** Seeded uniform numbers (mulberry32), so every run measures the same inputs. */
@@ -27,96 +29,179 @@ function uniform(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+const randomF32 = (n, seed) => {
+  const r = uniform(seed);
+  return Float32Array.from({ length: n }, () => r() - 0.5);
+};
 
-/** Runs tasks in one Bench; returns the median latency (ms) per task. */
-async function measure(tasks, { time = quick ? 200 : 1000, iterations = 5 } = {}) {
-  const bench = new Bench({ time, iterations, warmup: true });
+/** Median latency in ms of each task, ≥ RUNS samples each (tinybench, warm-up first). */
+async function medians(tasks, time) {
+  const bench = new Bench({ time: quick ? Math.min(time, 200) : time, iterations: RUNS, warmup: true });
   for (const [name, fn] of tasks) bench.add(name, fn);
   await bench.run();
-  return Object.fromEntries(bench.tasks.map((t) => {
+  const out = {};
+  for (const t of bench.tasks) {
     if (t.result.state !== 'completed') throw new Error(`${t.name}: ${t.result.state} ${t.result.error ?? ''}`);
-    return [t.name, { medianMs: t.result.latency.p50, samples: t.result.latency.samplesCount ?? t.result.totalTime / t.result.period }];
-  }));
-}
-
-function record(suite, name, unit, values) {
-  rows.push({ suite, name, unit, ...values });
-}
-
-async function losses() {
-  for (const [n, k] of [[1000, 10], [64, 1000], [4096, 10], [256, 1000]]) {
-    const r = uniform(n * k);
-    const data = new Float64Array(n * k).map(() => (r() - 0.5) * 10);
-    const labels = Int32Array.from({ length: n }, () => Math.floor(r() * k));
-    const logits = { data, shape: [n, k] };
-    const opts = { fromLogits: true };
-    const m = await measure([
-      ['wasm', () => { wasm.sparseCategoricalCrossEntropy(logits, labels, opts); wasm.grad.sparseCategoricalCrossEntropy(logits, labels, opts); }],
-      ['reference', () => { ref.sparseCategoricalCrossEntropy(logits, labels, opts); ref.grad.sparseCategoricalCrossEntropy(logits, labels, opts); }],
-    ]);
-    record('losses', `softmax cross-entropy value+grad ${n}×${k}`, 'ms', {
-      wasm: m.wasm.medianMs, reference: m.reference.medianMs, ratio: m.reference.medianMs / m.wasm.medianMs,
-    });
+    out[t.name] = { ms: t.result.latency.p50, samples: t.result.latency.samplesCount };
   }
+  return out;
 }
 
-async function matmul() {
-  for (const [M, K, N] of [[10, 784, 30], [128, 784, 100], [256, 1024, 1024]]) {
-    const r = uniform(M + K + N);
-    const a = { data: new Float32Array(M * K).map(() => r() - 0.5), shape: [M, K] };
-    const b = { data: new Float32Array(K * N).map(() => r() - 0.5), shape: [K, N] };
-    const flops = 2 * M * K * N;
-    const m = await measure([
-      ['wasm', () => wasm.matmul(a, b)],
-      ['reference', () => ref.matmul(a, b)],
-    ], M * K * N > 1e8 ? { time: quick ? 500 : 2000, iterations: 5 } : undefined);
-    const g = (ms) => flops / (ms * 1e6);
-    record('matmul', `matmul (${M},${K},${N}) GFLOP/s`, 'GFLOP/s', {
-      wasm: g(m.wasm.medianMs), reference: g(m.reference.medianMs), ratio: m.reference.medianMs / m.wasm.medianMs,
+async function gemm() {
+  const backends = await xentBackends();
+  for (const [m, k, n] of [[10, 784, 30], [128, 784, 100], [256, 1024, 1024], [1024, 1024, 1024]]) {
+    const a = randomF32(m * k, 1);
+    const b = randomF32(k * n, 2);
+    const tasks = [];
+    for (const [name, be] of backends) {
+      if (be.name === 'reference') {
+        const c = new Float32Array(m * n);
+        tasks.push([name, () => be.matmul(a, b, c, m, k, n, false, false)]);
+        continue;
+      }
+      // Kernel level: operands resident in the instance's memory, as in training.
+      const A = be.alloc('f32', m * k);
+      const B = be.alloc('f32', k * n);
+      const C = be.alloc('f32', m * n);
+      A.write(a);
+      B.write(b);
+      const scratch = be.heap.alloc(be.kernels.matmulScratchBytes(m, k, n, 0, 0));
+      tasks.push([name, () => be.kernels.matmulF32(A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, scratch)]);
+    }
+    const result = await medians(tasks, m * k * n > 1e8 ? 3000 : 1000);
+    for (const peer of ['wasm', 'cpu']) {
+      await useTf(peer);
+      const ta = tf.tensor2d(a, [m, k]);
+      const tb = tf.tensor2d(b, [k, n]);
+      const r = await medians([[`tfjs ${peer}`, () => {
+        const c = tf.matMul(ta, tb);
+        c.dataSync();
+        c.dispose();
+      }]], m * k * n > 1e8 ? 3000 : 1000);
+      Object.assign(result, r);
+      ta.dispose();
+      tb.dispose();
+    }
+    const flops = 2 * m * k * n;
+    rows.push({
+      suite: 'gemm', name: `GEMM (${m},${k},${n})`, unit: 'GFLOP/s', higherIsBetter: true,
+      values: Object.fromEntries(Object.entries(result).map(([name, r]) => [name, flops / (r.ms * 1e6)])),
+      samples: Object.fromEntries(Object.entries(result).map(([name, r]) => [name, r.samples])),
     });
+    process.stderr.write(`  ${rows.at(-1).name} done\n`);
   }
 }
 
 async function epoch() {
   const mnist = await loadMnist();
-  for (const [sizes, batch] of [[[784, 30, 10], 10], [[784, 100, 10], 10], [[784, 30, 10], 128]]) {
-    const result = {};
-    for (const [name, x] of [['wasm', wasm], ['reference', ref]]) {
-      const runs = quick || name === 'reference' ? 3 : 5;
+  const configs = [[[784, 30, 10], 10], [[784, 100, 10], 10], [[784, 30, 10], 128]];
+  const impls = [['xent wasm', { simd: 'plain' }], ['xent relaxed', { simd: 'relaxed' }], ['xent reference', { backend: 'reference' }]];
+  for (const [sizes, batch] of configs) {
+    const values = {};
+    const accuracy = {};
+    const samples = {};
+    for (const [name, opts] of impls) {
+      let x;
+      try {
+        x = await createXent(opts);
+      } catch {
+        continue; // relaxed SIMD not available in this engine
+      }
+      const runs = quick ? 2 : RUNS;
       const seconds = [];
-      let accuracy = 0;
       for (let i = 0; i < runs; i++) {
         const net = x.network(sizes, { seed: 1 }); // a fresh network: every run is the same first epoch
-        const h = await net.train(mnist.training, { epochs: 1, batchSize: batch, eta: 0.5, evaluationData: mnist.validation, monitor: { evaluationAccuracy: true, evaluationCost: false } });
+        const h = await net.train(mnist.training, {
+          epochs: 1, batchSize: batch, eta: 0.5, evaluationData: mnist.validation,
+          monitor: { evaluationAccuracy: true, evaluationCost: false },
+        });
         seconds.push(h.epochs[0].seconds);
-        accuracy = h.evaluationAccuracy[0];
+        accuracy[name] = h.evaluationAccuracy[0];
         net.dispose();
       }
-      seconds.sort((p, q) => p - q);
-      result[name] = { median: seconds[Math.floor(seconds.length / 2)], runs, accuracy };
+      values[name] = median(seconds);
+      samples[name] = runs;
     }
-    record('epoch', `MNIST epoch ${sizes.join('-')} batch ${batch} (s)`, 's', {
-      wasm: result.wasm.median, reference: result.reference.median, ratio: result.reference.median / result.wasm.median,
-      runs: { wasm: result.wasm.runs, reference: result.reference.runs },
-      validationAccuracyAfterOneEpoch: { wasm: result.wasm.accuracy, reference: result.reference.accuracy },
-    });
+    await useTf('wasm');
+    const tfRuns = quick ? 2 : RUNS;
+    const tfSeconds = [];
+    for (let i = 0; i < tfRuns; i++) {
+      const r = await tfEpoch(tf, mnist, sizes, batch, 0.5, 1);
+      tfSeconds.push(r.seconds);
+      accuracy['tfjs wasm'] = r.accuracy;
+    }
+    values['tfjs wasm'] = median(tfSeconds);
+    samples['tfjs wasm'] = tfRuns;
+    rows.push({ suite: 'epoch', name: `MNIST epoch ${sizes.join('-')} batch ${batch}`, unit: 's', higherIsBetter: false, values, samples, accuracy });
+    process.stderr.write(`  ${rows.at(-1).name} done\n`);
   }
 }
 
-const all = { losses, matmul, epoch };
-for (const s of suites) {
+async function losses() {
+  const xw = await createXent({ simd: 'plain' });
+  const xr = await createXent({ backend: 'reference' });
+  let xx;
+  try {
+    xx = await createXent({ simd: 'relaxed' });
+  } catch {
+    xx = undefined;
+  }
+  for (const [n, k] of [[4096, 10], [256, 1000]]) {
+    const r = uniform(n * k);
+    const data = Float64Array.from({ length: n * k }, () => (r() - 0.5) * 10);
+    const y = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) y[i * k + Math.floor(r() * k)] = 1;
+    const logits = { data, shape: [n, k] };
+    const targets = { data: y, shape: [n, k] };
+    const opts = { fromLogits: true };
+    const run = (x) => () => {
+      x.categoricalCrossEntropy(logits, targets, opts);
+      x.grad.categoricalCrossEntropy(logits, targets, opts);
+    };
+    const tasks = [['xent wasm', run(xw)], ['xent reference', run(xr)]];
+    if (xx) tasks.splice(1, 0, ['xent relaxed', run(xx)]);
+    const result = await medians(tasks, 1000);
+    await useTf('wasm');
+    const tz = tf.tensor2d(Float32Array.from(data), [n, k]);
+    const ty = tf.tensor2d(Float32Array.from(y), [n, k]);
+    const vg = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(ty, z));
+    Object.assign(result, await medians([['tfjs wasm', () => {
+      const { value, grad } = vg(tz);
+      value.dataSync();
+      grad.dataSync();
+      value.dispose();
+      grad.dispose();
+    }]], 1000));
+    tz.dispose();
+    ty.dispose();
+    rows.push({
+      suite: 'losses', name: `categorical CE from logits, value + gradient ${n}×${k}`, unit: 'ms', higherIsBetter: false,
+      values: Object.fromEntries(Object.entries(result).map(([name, v]) => [name, v.ms])),
+      samples: Object.fromEntries(Object.entries(result).map(([name, v]) => [name, v.samples])),
+    });
+    process.stderr.write(`  ${rows.at(-1).name} done\n`);
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const all = { gemm, epoch, losses };
+for (const s of suiteArg.split(',')) {
   if (!all[s]) throw new Error(`unknown suite ${s} (expected ${Object.keys(all).join(', ')})`);
   process.stderr.write(`running ${s}…\n`);
   await all[s]();
 }
 
-const date = new Date().toISOString().slice(0, 10);
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-const result = { date: new Date().toISOString(), machine, quick, rows };
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${process.execArgv.length ? ` ${process.execArgv.join(' ')}` : ''}, ${os.platform()} ${os.arch()}`;
+const date = new Date().toISOString();
+const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
+const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/${date}${quick ? '-quick' : ''}.json`, import.meta.url);
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-const fmt = (v, unit) => (unit === 'GFLOP/s' ? v.toFixed(2) : unit === 's' ? v.toFixed(3) : v.toFixed(4));
-console.log(`| benchmark | xent wasm | xent reference | wasm speed-up |\n|---|---|---|---|`);
-for (const r of rows) console.log(`| ${r.name} | ${fmt(r.wasm, r.unit)} | ${fmt(r.reference, r.unit)} | ${r.ratio.toFixed(1)}× |`);
-console.log(`\n${machine}, ${result.date}${quick ? ' (quick)' : ''}; written to bench/results/${date}${quick ? '-quick' : ''}.json`);
+const stem = `${date.slice(0, 10)}${quick ? '-quick' : ''}`;
+writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
+const { markdown } = report(result, `bench/results/${stem}.json`);
+console.log(markdown);

@@ -1,0 +1,27 @@
+// The peers xent is measured against, set up for one process: TensorFlow.js 4.22.0 (wasm backend,
+// XNNPACK, one thread; cpu backend, plain JS) and xent's own backends at the kernel level.
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { createWasmBackend, relaxedSimdSupported } from '../dist/backend/wasm.js';
+import { createReferenceBackend } from '../dist/backend/reference/index.js';
+
+tf.env().set('IS_TEST', false);
+setThreadsCount(1); // the same single core xent uses
+
+/** Switches TensorFlow.js to a backend ('wasm' or 'cpu') and waits for it. */
+export async function useTf(name) {
+  await tf.setBackend(name);
+  await tf.ready();
+  if (tf.getBackend() !== name) throw new Error(`tfjs backend ${name} did not start`);
+  return tf;
+}
+
+/** xent backends at the kernel level: 'plain' and 'relaxed' WASM builds (when available) and the reference. */
+export async function xentBackends() {
+  const list = [['xent wasm', await createWasmBackend('plain')]];
+  if (relaxedSimdSupported()) list.push(['xent relaxed', await createWasmBackend('relaxed')]);
+  list.push(['xent reference', createReferenceBackend()]);
+  return list;
+}
+
+export { tf };
