@@ -7,5 +7,5 @@ export { entropyRows, crossRows } from './info';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { matmulF32, matmulScratchBytes } from './matmul';
+export { matmulF32, gemmF32, matmulScratchBytes } from './matmul';
 export { networkWorkBytes, networkForward, networkTrain, networkParamCount } from './network';

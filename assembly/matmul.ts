@@ -210,19 +210,28 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32,
   }
 }
 
-// Stores 8 floats [lo, hi] to c, or adds them to c when accumulate.
-@inline function storeRow8(c: usize, lo: v128, hi: v128, accumulate: bool): void {
-  if (accumulate) {
-    lo = f32x4.add(lo, v128.load(c));
-    hi = f32x4.add(hi, v128.load(c, 16));
-  }
-  v128.store(c, lo);
-  v128.store(c, hi, 16);
+// The epilogue of every tile: c = β·c + α·v, where β = 0 writes without reading c (which may hold
+// anything) and α = 1, β = 1 is a plain accumulation.
+@inline function epilogue4(v: v128, c: usize, offset: usize, alpha: f32, beta: f32): v128 {
+  if (alpha != 1) v = f32x4.mul(v, f32x4.splat(alpha));
+  if (beta == 1) return f32x4.add(v, v128.load(c + offset));
+  if (beta != 0) return f32x4.add(v, f32x4.mul(v128.load(c + offset), f32x4.splat(beta)));
+  return v;
+}
+
+@inline function epilogue1(v: f32, c: usize, alpha: f32, beta: f32): f32 {
+  return beta == 0 ? alpha * v : alpha * v + beta * load<f32>(c);
+}
+
+// Stores 8 floats [lo, hi] to c through the epilogue.
+@inline function storeRow8(c: usize, lo: v128, hi: v128, alpha: f32, beta: f32): void {
+  v128.store(c, epilogue4(lo, c, 0, alpha, beta));
+  v128.store(c, epilogue4(hi, c, 16, alpha, beta), 16);
 }
 
 // One tile: C[0:rows, 0:cols] (+)= A panel · B panel over kb ≥ 1 steps; ldc is C's row stride in bytes.
 @inline function microKernel(
-  pa: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool, tile: usize,
+  pa: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32, tile: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -298,10 +307,10 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32,
   } while (pb < end);
 
   if (cols == NR) {
-    storeRow8(c, c00, c01, accumulate);
-    if (rows > 1) storeRow8(c + ldc, c10, c11, accumulate);
-    if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, accumulate);
-    if (rows > 3) storeRow8(c + 3 * ldc, c30, c31, accumulate);
+    storeRow8(c, c00, c01, alpha, beta);
+    if (rows > 1) storeRow8(c + ldc, c10, c11, alpha, beta);
+    if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, alpha, beta);
+    if (rows > 3) storeRow8(c + 3 * ldc, c30, c31, alpha, beta);
     return;
   }
   // Right edge: through the scratch tile.
@@ -319,14 +328,14 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32,
     for (let j = 0; j < cols; j++) {
       const off = <usize>j * 4;
       const v = load<f32>(tr + off);
-      store<f32>(cr + off, accumulate ? load<f32>(cr + off) + v : v);
+      store<f32>(cr + off, epilogue1(v, cr + off, alpha, beta));
     }
   }
 }
 
 // The packed GEMM path (see the top of the file).
 function matmulPacked(
-  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, scratch: usize,
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
 ): void {
   const kc = blockLength(k, KC, 1);
   const mc = blockLength(m, MC, MR);
@@ -350,7 +359,7 @@ function matmulPacked(
           const cj = c + <usize>ic * ldc + <usize>(jc + jr) * 4;
           for (let ir = 0; ir < mb; ir += MR) {
             const rows = min32(MR, mb - ir);
-            microKernel(pa + <usize>(ir * kb) * 16, pbj, kb, cj + <usize>ir * ldc, ldc, rows, cols, pc > 0, tile);
+            microKernel(pa + <usize>(ir * kb) * 16, pbj, kb, cj + <usize>ir * ldc, ldc, rows, cols, alpha, pc > 0 ? 1 : beta, tile);
           }
         }
       }
@@ -365,29 +374,22 @@ function matmulPacked(
   return f32x4.add(f32x4.shuffle(t0, t1, 0, 1, 4, 5), f32x4.shuffle(t0, t1, 2, 3, 6, 7));
 }
 
-// Stores lanes 0 .. cols-1 of v to c, or adds them to c when accumulate.
-@inline function storeRow4(c: usize, v: v128, cols: i32, accumulate: bool): void {
+// Stores lanes 0 .. cols-1 of v to c through the epilogue.
+@inline function storeRow4(c: usize, v: v128, cols: i32, alpha: f32, beta: f32): void {
   if (cols == 4) {
-    v128.store(c, accumulate ? f32x4.add(v, v128.load(c)) : v);
+    v128.store(c, epilogue4(v, c, 0, alpha, beta));
     return;
   }
-  const s0 = f32x4.extract_lane(v, 0);
-  store<f32>(c, accumulate ? load<f32>(c) + s0 : s0);
-  if (cols > 1) {
-    const s1 = f32x4.extract_lane(v, 1);
-    store<f32>(c, accumulate ? load<f32>(c, 4) + s1 : s1, 4);
-  }
-  if (cols > 2) {
-    const s2 = f32x4.extract_lane(v, 2);
-    store<f32>(c, accumulate ? load<f32>(c, 8) + s2 : s2, 8);
-  }
+  store<f32>(c, epilogue1(f32x4.extract_lane(v, 0), c, alpha, beta));
+  if (cols > 1) store<f32>(c + 4, epilogue1(f32x4.extract_lane(v, 1), c + 4, alpha, beta));
+  if (cols > 2) store<f32>(c + 8, epilogue1(f32x4.extract_lane(v, 2), c + 8, alpha, beta));
 }
 
 // 2×4 tile of A·Bᵀ: C[r][j] (+)= Σ_p a_r[p]·b_j[p] over kb ≥ 1 steps, acc(r, j) holding the partial sums
 // of p ≡ lane (mod 4). Rows past `rows`/`cols` repeat the last real row and are not stored.
 @inline function dotTile(
   a0: usize, a1: usize, b0: usize, b1: usize, b2: usize, b3: usize, kb: i32,
-  c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool,
+  c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
@@ -487,15 +489,15 @@ function matmulPacked(
     b2 += 64;
     b3 += 64;
   }
-  storeRow4(c, laneSums(c00, c01, c02, c03), cols, accumulate);
-  if (rows > 1) storeRow4(c + ldc, laneSums(c10, c11, c12, c13), cols, accumulate);
+  storeRow4(c, laneSums(c00, c01, c02, c03), cols, alpha, beta);
+  if (rows > 1) storeRow4(c + ldc, laneSums(c10, c11, c12, c13), cols, alpha, beta);
 }
 
 // The dot-product path (see the top of the file). Slices of at most DOT_KC steps keep a pair of rows of
 // op(A) (≤ 32 KB) in L1 across a block of DOT_NC rows of op(B)ᵀ (≤ 512 KB, in L2) that the pair passes
 // over; long slices matter, since every slice pays the lane reductions and a read-modify-write of C.
 function matmulDot(
-  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, scratch: usize,
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
 ): void {
   const kc = blockLength(k, DOT_KC, 4);
   const ldc = <usize>n * 4;
@@ -531,7 +533,7 @@ function matmulDot(
           const b1 = cols > 1 ? b0 + ldb : b0;
           const b2 = cols > 2 ? b1 + ldb : b1;
           const b3 = cols > 3 ? b2 + ldb : b2;
-          dotTile(a0, a1, b0, b1, b2, b3, kb, ci + <usize>j * 4, ldc, rows, cols, pc > 0);
+          dotTile(a0, a1, b0, b1, b2, b3, kb, ci + <usize>j * 4, ldc, rows, cols, alpha, pc > 0 ? 1 : beta);
         }
       }
     }
@@ -542,12 +544,26 @@ function matmulDot(
 export function matmulF32(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, scratch: usize,
 ): void {
+  gemmF32(a, b, c, m, k, n, transA, transB, 1, 0, scratch);
+}
+
+/**
+ * C = β·C + α·op(A)·op(B) (the BLAS sgemm contract; β = 0 never reads C). The network fuses its weight
+ * update into the gradient product with it: W ← (1 − ηλ/n)·W − (η/m)·δᵀ·A.
+ */
+export function gemmF32(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    memory.fill(c, 0, <usize>m * <usize>n * 4);
+    const count = m * n;
+    for (let i = 0; i < count; i++) {
+      const p = c + (<usize>i << 2);
+      store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+    }
   } else if (useDotPath(m, k, n, transA, transB)) {
-    matmulDot(a, b, c, m, k, n, transA, transB, scratch);
+    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
   } else {
-    matmulPacked(a, b, c, m, k, n, transA, transB, scratch);
+    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
   }
 }

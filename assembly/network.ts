@@ -18,7 +18,7 @@
 // Dropout (inverted): per mini-batch each hidden unit is kept with probability 1 − p and scaled by
 //   1/(1 − p), so inference needs no rescaling; a dropped unit passes no gradient.
 
-import { matmulF32, matmulScratchBytes } from './matmul';
+import { gemmF32, matmulF32, matmulScratchBytes } from './matmul';
 
 const ACT_SIGMOID: i32 = 0;
 const ACT_TANH: i32 = 1;
@@ -290,13 +290,13 @@ export function networkTrain(
       const w = f32p(params, wOff);
       const b = f32p(w, s * p);
       const aPrev = f32p(work, region(desc, cap, l - 1));
-      matmulF32(delta, aPrev, g, s, rows, p, 1, 0, scratch);
       for (let k = 0; k < s; k++) {
         let acc: f32 = 0;
         for (let r = 0; r < rows; r++) acc += load<f32>(f32p(delta, r * s + k));
         store<f32>(f32p(gb, k), acc);
       }
       if (l > 1) {
+        // δ_{l−1} with the weights as they were before this step's update.
         matmulF32(delta, w, next, rows, s, p, 0, 0, scratch);
         maskOff -= p;
         for (let r = 0; r < rows; r++) {
@@ -312,7 +312,13 @@ export function networkTrain(
           }
         }
       }
-      update(w, g, s * p, velocity ? f32p(velocity, wOff) : 0, scale, decay, mu, regKind);
+      if (!velocity && regKind != REG_L1) {
+        // Plain SGD with L2 fused into the gradient product: W ← (1 − ηλ/n)·W − (η/m)·δᵀ·A_{l−1}.
+        gemmF32(delta, aPrev, w, s, rows, p, 1, 0, -scale, <f32>1.0 - decay, scratch);
+      } else {
+        matmulF32(delta, aPrev, g, s, rows, p, 1, 0, scratch);
+        update(w, g, s * p, velocity ? f32p(velocity, wOff) : 0, scale, decay, mu, regKind);
+      }
       update(b, gb, s, velocity ? f32p(velocity, wOff + s * p) : 0, scale, 0, mu, 0);
       const t = delta;
       delta = next;
@@ -324,7 +330,7 @@ export function networkTrain(
 /** w ← w + v, v ← μv − (scale·g + decay·r(w)) with r = w (L2) or sgn w (L1); plain step when v = 0. */
 function update(w: usize, g: usize, count: i32, v: usize, scale: f32, decay: f32, mu: f32, regKind: i32): void {
   if (!v && regKind != REG_L1) {
-    // network2.py: w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w, four lanes at a time.
+    // w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w, four lanes at a time (biases: λ = 0).
     const keepW = f32x4.splat(<f32>1.0 - decay);
     const sc = f32x4.splat(scale);
     let i = 0;

@@ -3,6 +3,8 @@
 // any difference is kernel arithmetic; the tolerances below state how much of it we accept.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type Xent } from '../src/index.js';
+import { createWasmBackend } from '../src/backend/wasm.js';
+import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { mulberry32 as rng } from './helpers.js';
 
 type Rng = () => number;
@@ -259,6 +261,29 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`wasm (${simd} SIMD) 
       const [d1, d2] = both(w, ref, (x) => x.grad.logLoss(truth, pred as never, lo));
       agree(`grad.logLoss case ${i}`, d1, d2, F64);
     }
+  });
+
+  it('gemm C = β·C + α·op(A)·op(B) (the fused weight update) in every transpose, awkward sizes', async () => {
+    const wb = await createWasmBackend(simd);
+    const rb = createReferenceBackend();
+    const r = rng(7);
+    for (let i = 0; i < CASES; i++) {
+      const [m, k, n] = [pick(r, [1, 3, 7, 17, 30, 33]), pick(r, [0, 1, 3, 10, 17, 128]), pick(r, [1, 3, 7, 17, 64, 100])];
+      const ta = r() < 0.5;
+      const tb = r() < 0.5;
+      const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
+      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
+      const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
+      const alpha = pick(r, [1, -0.05, 2.5]);
+      const beta = pick(r, [0, 1, 0.99995, -0.5]);
+      if (beta === 0) c0.fill(NaN); // β = 0 must not read C
+      const c1 = c0.slice();
+      const c2 = c0.slice();
+      wb.gemm(a, b, c1, m, k, n, ta, tb, alpha, beta);
+      rb.gemm(a, b, c2, m, k, n, ta, tb, alpha, beta);
+      agree(`gemm case ${i} (${m},${k},${n},${ta},${tb},α=${alpha},β=${beta})`, c1, c2, F32, Math.max(1, k));
+    }
+    expect(wb.liveBytes()).toBe(0);
   });
 
   it('matmul in every transpose, awkward sizes', () => {

@@ -26,6 +26,8 @@ export interface Kernels {
   crossRows(p: number, q: number, out: number, grad: number, rows: number, cols: number, kind: number): void;
   matmulF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
     scratch: number): void;
+  gemmF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
+    alpha: number, beta: number, scratch: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, count: number, outZ: number): void;
@@ -111,27 +113,25 @@ export class WasmBackend implements Backend {
 
   /**
    * Allocates every array, copies the inputs in, runs `body` with their addresses (0 for null), copies
-   * the outputs back and frees everything, whatever `body` does.
+   * the outputs back and frees everything, whatever `body` does. An output that is also an input
+   * shares its block (read, then overwritten in place).
    */
   private run(inputs: (Arr | null)[], outputs: (Arr | null)[], body: (...ptrs: number[]) => void, scratch = 0): void {
     if (this.disposed) throw new Error('xent: this backend was disposed');
-    const all = [...inputs, ...outputs];
-    const ptrs = all.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
+    const inPtrs = inputs.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
+    const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : this.heap.alloc(a.byteLength)));
     const scratchPtr = scratch > 0 ? this.heap.alloc(scratch) : 0;
     try {
       const buffer = this.kernels.memory.buffer; // after the last allocation: no growth until freed
       inputs.forEach((a, i) => {
-        if (a) new Uint8Array(buffer, ptrs[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        if (a) new Uint8Array(buffer, inPtrs[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       });
-      body(...ptrs, scratchPtr);
+      body(...inPtrs, ...outPtrs, scratchPtr);
       outputs.forEach((a, j) => {
-        if (!a) return;
-        const p = ptrs[inputs.length + j]!;
-        new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(buffer, p, a.byteLength));
+        if (a) new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(buffer, outPtrs[j], a.byteLength));
       });
     } finally {
-      for (const p of ptrs) if (p) this.heap.free(p);
-      if (scratchPtr) this.heap.free(scratchPtr);
+      for (const p of new Set([...inPtrs, ...outPtrs, scratchPtr])) if (p) this.heap.free(p);
     }
   }
 
@@ -212,6 +212,15 @@ export class WasmBackend implements Backend {
     this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
       ptr(this, inputs), ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
       ptr(this, hyper), regKind, ptr(this, rng));
+  }
+
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, alpha: number, beta: number): void {
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    const scratch = this.kernels.matmulScratchBytes(m, k, n, ta, tb);
+    // C is read (β·C) and written in place.
+    this.run([a, b, c], [c], (pa, pb, pc, _, ps) => this.kernels.gemmF32(pa!, pb!, pc!, m, k, n, ta, tb, alpha, beta, ps!), scratch);
   }
 
   liveBytes(): number {

@@ -5,7 +5,7 @@ import { sigmoid, softmax } from './activations.js';
 import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
-import { matmulF32 } from './matmul.js';
+import { gemmF32, matmulF32 } from './matmul.js';
 import { networkForward, networkTrain, networkWork, type ReferenceWork } from './network.js';
 
 /** Work memory of the reference network kernels (an object of buffers, not one array). */
@@ -35,6 +35,7 @@ export function createReferenceBackend(): Backend {
     entropyRows,
     crossRows,
     matmul: matmulF32,
+    gemm: gemmF32,
     alloc: (type, length) => new RefArray(type, length),
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
     networkForward: (desc, params, w, cap, inputs, count, outZ) =>

@@ -1,6 +1,6 @@
 // Plain-TypeScript twin of assembly/network.ts: the same layouts, the same steps in the same order,
 // f32 storage (Float32Array) with f64 intermediates. Derivations are in the AssemblyScript file.
-import { matmulF32 } from './matmul.js';
+import { gemmF32, matmulF32 } from './matmul.js';
 
 const ACT_SIGMOID = 0;
 const ACT_TANH = 1;
@@ -197,7 +197,6 @@ export function networkTrain(desc: Int32Array, params: Float32Array, velocity: F
       const p = sizes[l - 1]!;
       const wOff = weightOffset(sizes, l);
       const aPrev = work.a[l - 1]!;
-      matmulF32(delta, aPrev, work.g, s, rows, p, true, false);
       for (let k = 0; k < s; k++) {
         let acc = 0;
         for (let r = 0; r < rows; r++) acc = f(acc + delta[r * s + k]!);
@@ -218,7 +217,12 @@ export function networkTrain(desc: Int32Array, params: Float32Array, velocity: F
           }
         }
       }
-      update(params, wOff, work.g, s * p, velocity, scale, decay, mu, regKind);
+      if (!velocity && regKind !== REG_L1) {
+        gemmF32(delta, aPrev, params.subarray(wOff, wOff + s * p), s, rows, p, true, false, -scale, f(1 - decay));
+      } else {
+        matmulF32(delta, aPrev, work.g, s, rows, p, true, false);
+        update(params, wOff, work.g, s * p, velocity, scale, decay, mu, regKind);
+      }
       update(params, wOff + s * p, work.gb, s, velocity, scale, 0, mu, 0);
       [delta, next] = [next, delta];
     }
