@@ -2,6 +2,7 @@
 export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
+export { expF32, expF64 } from './fastmath';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */
 export function heapBase(): usize {

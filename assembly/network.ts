@@ -18,6 +18,8 @@
 // Dropout (inverted): per mini-batch each hidden unit is kept with probability 1 − p and scaled by
 //   1/(1 − p), so inference needs no rescaling; a dropped unit passes no gradient.
 
+import { expRowF32 } from './activations';
+import { sigmoidF32x4 } from './fastmath';
 import { gemmF32, matmulF32, matmulScratchBytes } from './matmul';
 
 const ACT_SIGMOID: i32 = 0;
@@ -40,13 +42,6 @@ const REG_L1: i32 = 2;
 // @ts-ignore: decorator
 @inline function align4(n: i32): i32 {
   return (n + 3) & ~3;
-}
-
-// @ts-ignore: decorator
-@inline function sigmoid(x: f32): f32 {
-  if (x >= 0) return <f32>1.0 / (<f32>1.0 + Mathf.exp(-x));
-  const e = Mathf.exp(x);
-  return e / (<f32>1.0 + e);
 }
 
 /** Float offset of W_l in params (l ≥ 1); b_l follows at + s_l·s_{l−1}. */
@@ -116,7 +111,7 @@ export function networkWorkBytes(desc: usize, cap: i32): i32 {
   return (region(desc, cap, L + R_SCRATCH) << 2) + scratch + 16;
 }
 
-/** A = act(A + b) row by row (bias add and activation fused). */
+/** A = act(A + b) row by row (bias add and activation fused; sigmoid and exp four lanes at a time). */
 function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void {
   for (let r = 0; r < rows; r++) {
     const row = f32p(a, r * cols);
@@ -127,20 +122,20 @@ function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void 
         store<f32>(f32p(row, k), z);
         m = max(m, z);
       }
-      let s: f32 = 0;
-      for (let k = 0; k < cols; k++) {
-        const e = Mathf.exp(load<f32>(f32p(row, k)) - m);
-        store<f32>(f32p(row, k), e);
-        s += e;
-      }
-      const inv = <f32>1.0 / s;
-      for (let k = 0; k < cols; k++) store<f32>(f32p(row, k), load<f32>(f32p(row, k)) * inv);
+      const inv = 1.0 / expRowF32(row, row, cols, m);
+      for (let k = 0; k < cols; k++) store<f32>(f32p(row, k), <f32>(<f64>load<f32>(f32p(row, k)) * inv));
       continue;
     }
-    for (let k = 0; k < cols; k++) {
+    let k = 0;
+    if (act == ACT_SIGMOID) {
+      for (; k + 4 <= cols; k += 4) {
+        v128.store(f32p(row, k), sigmoidF32x4(f32x4.add(v128.load(f32p(row, k)), v128.load(f32p(b, k)))));
+      }
+    }
+    for (; k < cols; k++) {
       const z = load<f32>(f32p(row, k)) + load<f32>(f32p(b, k));
       let a: f32;
-      if (act == ACT_SIGMOID) a = sigmoid(z);
+      if (act == ACT_SIGMOID) a = f32x4.extract_lane(sigmoidF32x4(f32x4.splat(z)), 0);
       else if (act == ACT_TANH) a = Mathf.tanh(z);
       else a = max(z, <f32>0);
       store<f32>(f32p(row, k), a);
