@@ -5,6 +5,7 @@
 // TypeScript. Mode numbers are mirrored in src/backend/modes.ts.
 
 import { sigmoid64 } from './activations';
+import { expF64x2 } from './fastmath';
 
 // Binary cross-entropy on probabilities: modes.
 const BCE_XENT: i32 = 0; // exact log, bounded below by log(eps); a zero coefficient contributes exactly 0
@@ -14,6 +15,24 @@ const BCE_CLIP: i32 = 2; // a clipped to [eps, 1 − eps] first (Keras, scikit-l
 // @ts-ignore: decorator
 @inline function f64At(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
+}
+
+/** Σ_k e^(x_k − m) over a row, two lanes at a time; also stores each term to out unless out = 0. */
+function expRow(x: usize, out: usize, cols: i32, m: f64): f64 {
+  const mv = f64x2.splat(m);
+  let s = 0.0;
+  let k = 0;
+  for (; k + 2 <= cols; k += 2) {
+    const e = expF64x2(f64x2.sub(v128.load(x + (<usize>k << 3)), mv));
+    if (out) v128.store(out + (<usize>k << 3), e);
+    s += f64x2.extract_lane(e, 0) + f64x2.extract_lane(e, 1);
+  }
+  if (k < cols) {
+    const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(x + (<usize>k << 3)) - m)), 0);
+    if (out) store<f64>(out + (<usize>k << 3), e);
+    s += e;
+  }
+  return s;
 }
 
 /** Softplus log(1 + e^x) = max(x, 0) + log1p(e^−|x|): never overflows, exact for large |x|. */
@@ -133,7 +152,7 @@ export function cce(
     if (mode == CE_LOGITS) {
       m = -Infinity;
       for (let k = 0; k < cols; k++) m = max(m, f64At(xr, k));
-      for (let k = 0; k < cols; k++) s += Math.exp(f64At(xr, k) - m);
+      s = expRow(xr, grad ? gr : 0, cols, m); // e^(z−m) is kept in grad for the gradient pass
     } else if (mode == CE_KERAS) {
       for (let k = 0; k < cols; k++) s += f64At(xr, k);
     } else if (mode == CE_SKLEARN) {
@@ -180,7 +199,7 @@ export function cce(
         g = -ct;
       }
       total += ct;
-      if (grad) store<f64>(gr + (<usize>k << 3), g);
+      if (grad && mode != CE_LOGITS) store<f64>(gr + (<usize>k << 3), g);
     }
     if (out) store<f64>(out + (<usize>r << 3), swr * l);
     if (grad) {
@@ -189,7 +208,9 @@ export function cce(
         const off = <usize>k << 3;
         let g = load<f64>(gr + off);
         if (mode == CE_LOGITS) {
-          g += total * Math.exp(f64At(xr, k) - m) / s;
+          let t = labels ? (k == label ? 1.0 : 0.0) : f64At(y + (base << 3), k);
+          if (smoothing != 0) t = t * (1.0 - smoothing) + sk;
+          g = total * g / s - (cw ? f64At(cw, k) : 1.0) * t; // g held e^(z−m)
         } else if (mode == CE_KERAS) {
           g = (g - gb) / s;
         } else if (mode == CE_SKLEARN) {

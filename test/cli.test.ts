@@ -97,6 +97,19 @@ describe('xent CLI', () => {
     }
   });
 
+  it('trains on full MNIST with a peak RSS under 2× the dataset as float32 (70,000 × 784 × 4 bytes)', () => {
+    // The CLI runs inside this wrapper process, so the wrapper's peak RSS is the CLI's.
+    const code = `process.argv = [process.argv[0], 'xent', 'train', '--epochs', '1', '--json'];
+      await import(${JSON.stringify(CLI)});
+      process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS * 1024 + '\\n');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const peak = Number(/MAXRSS (\d+)/.exec(r.stderr)![1]);
+    const dataset = 70_000 * 784 * 4;
+    expect(JSON.parse(r.stdout.trim()).evaluationAccuracy).toBeGreaterThan(0.9);
+    expect(peak).toBeLessThan(2 * dataset);
+  });
+
   it('--help and --version', () => {
     const h = xent('--help');
     expect(h.code).toBe(0);

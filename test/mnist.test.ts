@@ -94,6 +94,19 @@ describe('loadMnist on synthetic IDX files', () => {
     expect(Math.max(...training.inputs)).toBe(1);
   });
 
+  it('with bytes: true keeps the pixels as the file bytes, whose byte/255 are the float pixels', async () => {
+    const floats = await loadMnist({ dir: plain, validationSize: 10 });
+    const bytes = await loadMnist({ dir: plain, validationSize: 10, bytes: true });
+    for (const split of ['training', 'validation', 'test'] as const) {
+      const b = bytes[split].inputs;
+      expect(b).toBeInstanceOf(Uint8Array);
+      expect(Float32Array.from(b, (v) => v / 255)).toEqual(floats[split].inputs);
+      expect(bytes[split].labels).toEqual(floats[split].labels);
+      checkDataset('test', split, bytes[split], PIXELS, 10);
+    }
+    await expect(loadMnist({ dir: plain, bytes: 'yes' as never })).rejects.toThrow(/^loadMnist: options.bytes must be a boolean/);
+  });
+
   it('keeps only the first trainingSize training images, leaving validation unchanged', async () => {
     const { training, validation } = await loadMnist({ dir: plain, validationSize: 10, trainingSize: 4 });
     expectImages(training, 0, 4);
@@ -263,8 +276,8 @@ describe('checkDataset', () => {
       [null, 'train: trainingData must be a Dataset object {inputs, labels, count, inputSize}, got null'],
       [[1, 2], 'train: trainingData must be a Dataset object {inputs, labels, count, inputSize}, got an array'],
       [{ ...good(), count: '3' }, 'train: trainingData.count must be a number, got string'],
-      [{ ...good(), inputs: [0, 0.5, 1, 0.25, 0.75, 1] }, 'train: trainingData.inputs must be a Float32Array, got an array'],
-      [{ ...good(), inputs: new Float64Array(6) }, 'train: trainingData.inputs must be a Float32Array, got Float64Array'],
+      [{ ...good(), inputs: [0, 0.5, 1, 0.25, 0.75, 1] }, 'train: trainingData.inputs must be a Float32Array (or Uint8Array bytes), got an array'],
+      [{ ...good(), inputs: new Float64Array(6) }, 'train: trainingData.inputs must be a Float32Array (or Uint8Array bytes), got Float64Array'],
       [
         { ...good(), labels: new Int32Array(3) },
         'train: trainingData.labels must be a Uint8Array (class labels) or a Float32Array (targets), got Int32Array',

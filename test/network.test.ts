@@ -57,6 +57,23 @@ for (const backend of ['reference', 'wasm'] as const) {
       other.dispose();
     });
 
+    it('trains the same on bytes (Uint8Array inputs standing for byte/255) as on the float32 pixels', async () => {
+      const r = rng(4);
+      const bytes = Uint8Array.from({ length: 300 * 12 }, () => Math.floor(r() * 256));
+      const labels = Uint8Array.from({ length: 300 }, (_, i) => i % 3);
+      const asBytes: Dataset = { inputs: bytes, labels, count: 300, inputSize: 12 };
+      const asFloats: Dataset = { inputs: Float32Array.from(bytes, (b) => b / 255), labels, count: 300, inputSize: 12 };
+      const train = async (d: Dataset) => {
+        const net = xent.network([12, 7, 3], { seed: 8 });
+        await net.train(d, { epochs: 2, batchSize: 7, eta: 0.4, lambda: 0.2 });
+        const p = net.parameters();
+        expect(net.accuracy(d)).toBe(net.accuracy(asFloats));
+        net.dispose();
+        return p;
+      };
+      expect(await train(asBytes)).toEqual(await train(asFloats));
+    });
+
     it('initialises weights ~ N(0, 1/n_in) by default and N(0, 1) with init large', () => {
       const sizes = [400, 100, 10];
       const stats = (init: 'default' | 'large') => {

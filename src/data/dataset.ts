@@ -1,7 +1,10 @@
 /** A labelled dataset: `count` examples of `inputSize` features, row-major. */
 export interface Dataset {
-  /** count × inputSize features, row-major. */
-  inputs: Float32Array;
+  /**
+   * count × inputSize features, row-major: Float32Array values, or Uint8Array bytes that stand for
+   * byte/255 (pixels as IDX files store them; 4× smaller, converted when copied to a backend).
+   */
+  inputs: Float32Array | Uint8Array;
   /** Uint8Array: integer class labels (count); Float32Array: one-hot / soft targets (count × outputSize). */
   labels: Uint8Array | Float32Array;
   count: number;
@@ -42,8 +45,8 @@ function checkStructure(fn: string, name: string, data: unknown, inputSize?: num
     throw new RangeError(`${fn}: ${name}.inputSize must be ${inputSize}, got ${size}`);
   }
   const { inputs, labels } = d;
-  if (!(inputs instanceof Float32Array)) {
-    throw new TypeError(`${fn}: ${name}.inputs must be a Float32Array, got ${describe(inputs)}`);
+  if (!(inputs instanceof Float32Array || inputs instanceof Uint8Array)) {
+    throw new TypeError(`${fn}: ${name}.inputs must be a Float32Array (or Uint8Array bytes), got ${describe(inputs)}`);
   }
   if (inputs.length !== count * size) {
     throw new RangeError(
@@ -85,7 +88,7 @@ function checkStructure(fn: string, name: string, data: unknown, inputSize?: num
 
 /**
  * Validates a Dataset and returns it (not a copy): integer count ≥ 0 and inputSize ≥ 1 (equal to
- * `inputSize` if given), Float32Array inputs of length count × inputSize, all finite; Uint8Array labels
+ * `inputSize` if given), Float32Array inputs (all finite) or Uint8Array bytes of length count × inputSize; Uint8Array labels
  * of length count, each < outputSize (the number of classes) if given; or Float32Array targets of
  * length count × outputSize, each in [0, 1]. Throws TypeError (wrong type) or RangeError (wrong size or
  * value) with a message naming `fn` and `name`.
@@ -96,10 +99,12 @@ export function checkDataset(fn: string, name: string, data: unknown, inputSize?
   checkStructure(fn, name, data, inputSize, outputSize);
   const dataset = data as Dataset;
   const { inputs, labels } = dataset;
-  for (let i = 0; i < inputs.length; i++) {
-    const x = inputs[i]!;
-    if (!Number.isFinite(x)) {
-      throw new RangeError(`${fn}: ${name}.inputs must be finite, got ${x} at index ${i}`);
+  if (inputs instanceof Float32Array) {
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      if (!Number.isFinite(x)) {
+        throw new RangeError(`${fn}: ${name}.inputs must be finite, got ${x} at index ${i}`);
+      }
     }
   }
   if (labels instanceof Uint8Array) {
@@ -141,4 +146,15 @@ export function sliceDataset(data: Dataset, start: number, end: number): Dataset
     count: stop - begin,
     inputSize: data.inputSize,
   };
+}
+
+/** Bytes stand for byte/255, rounded once to float32 (the table keeps the conversion exact and fast). */
+const BYTE_SCALE = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+
+/** Inputs [start, end) (element offsets) as float32: a view for Float32Array inputs, a converted copy for bytes. */
+export function inputsAsFloat32(inputs: Float32Array | Uint8Array, start: number, end: number): Float32Array {
+  if (inputs instanceof Float32Array) return inputs.subarray(start, end);
+  const out = new Float32Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = BYTE_SCALE[inputs[i]!]!;
+  return out;
 }

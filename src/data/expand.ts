@@ -10,7 +10,7 @@ export function expandShifted(data: Dataset, width: number, height: number): Dat
   if (width * height !== d.inputSize) rangeError(fn, `width × height = ${width * height} must equal data.inputSize ${d.inputSize}`);
   const n = d.count;
   const size = d.inputSize;
-  const inputs = new Float32Array(n * size * 5);
+  const inputs = d.inputs instanceof Uint8Array ? new Uint8Array(n * size * 5) : new Float32Array(n * size * 5);
   inputs.set(d.inputs);
   const shifts = [[0, -1], [0, 1], [-1, 0], [1, 0]] as const; // [dx, dy]: up, down, left, right
   shifts.forEach(([dx, dy], s) => {

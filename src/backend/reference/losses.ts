@@ -82,7 +82,11 @@ export function cce(x: Float64Array, y: Float64Array | null, labels: Int32Array 
     if (mode === CeMode.logits) {
       m = -Infinity;
       for (let k = 0; k < cols; k++) m = Math.max(m, x[o + k]!);
-      for (let k = 0; k < cols; k++) s += Math.exp(x[o + k]! - m);
+      for (let k = 0; k < cols; k++) {
+        const e = Math.exp(x[o + k]! - m);
+        if (grad) grad[o + k] = e; // kept for the gradient pass
+        s += e;
+      }
     } else if (mode === CeMode.keras) {
       for (let k = 0; k < cols; k++) s += x[o + k]!;
     } else if (mode === CeMode.sklearn) {
@@ -129,14 +133,18 @@ export function cce(x: Float64Array, y: Float64Array | null, labels: Int32Array 
         g = -ct;
       }
       total += ct;
-      if (grad) grad[o + k] = g;
+      if (grad && mode !== CeMode.logits) grad[o + k] = g;
     }
     if (out) out[r] = swr * l;
     if (grad) {
       const scale = swr * gradScale;
       for (let k = 0; k < cols; k++) {
         let g = grad[o + k]!;
-        if (mode === CeMode.logits) g += (total * Math.exp(x[o + k]! - m)) / s;
+        if (mode === CeMode.logits) {
+          let t = labels ? (k === label ? 1 : 0) : y![o + k]!;
+          if (smoothing !== 0) t = t * (1 - smoothing) + sk;
+          g = (total * g) / s - (cw ? cw[k]! : 1) * t; // g held e^(z−m)
+        }
         else if (mode === CeMode.keras) g = (g - gb) / s;
         else if (mode === CeMode.sklearn) {
           const xk = x[o + k]!;
