@@ -10,3 +10,4 @@ export function heapBase(): usize {
 }
 export { matmulF32, gemmF32, matmulScratchBytes } from './matmul';
 export { networkWorkBytes, networkForward, networkTrain, networkParamCount } from './network';
+export { bytesToF32 } from './convert';

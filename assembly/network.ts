@@ -107,6 +107,7 @@ export function networkWorkBytes(desc: usize, cap: i32): i32 {
     scratch = max(scratch, matmulScratchBytes(cap, p, s, 0, 1));
     scratch = max(scratch, matmulScratchBytes(s, cap, p, 1, 0));
     scratch = max(scratch, matmulScratchBytes(cap, s, p, 0, 0));
+    scratch = max(scratch, matmulScratchBytes(s, p, cap, 0, 1));
   }
   return (region(desc, cap, L + R_SCRATCH) << 2) + scratch + 16;
 }
@@ -176,7 +177,17 @@ function forwardRows(desc: usize, params: usize, work: usize, cap: i32, rows: i3
     const b = f32p(w, s * p);
     const aPrev = f32p(work, region(desc, cap, l - 1));
     const a = f32p(work, region(desc, cap, l));
-    matmulF32(aPrev, w, a, rows, p, s, 0, 1, scratch);
+    if (rows >= 64 && s < rows) {
+      // Many examples, few neurons: Zᵀ = W·A_{l−1}ᵀ puts the long side along the GEMM's columns
+      // (measured (30,784,128) 132 µs vs (128,784,30) 189 µs), then a cheap transpose into A_l.
+      const zt = f32p(work, region(desc, cap, L + R_D1));
+      matmulF32(w, aPrev, zt, s, p, rows, 0, 1, scratch);
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < s; k++) store<f32>(f32p(a, r * s + k), load<f32>(f32p(zt, k * rows + r)));
+      }
+    } else {
+      matmulF32(aPrev, w, a, rows, p, s, 0, 1, scratch);
+    }
     if (l == L && keepOutputZ) {
       for (let r = 0; r < rows; r++) {
         for (let k = 0; k < s; k++) {

@@ -17,9 +17,20 @@ export class Heap {
   private readonly used = new Map<number, number>();
   private top: number;
   private live = 0;
+  /** No byte at or above this address was ever handed out: it is still zero, as memory.grow made it. */
+  private clean: number;
 
   constructor(private readonly memory: WebAssembly.Memory, base: number) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.clean = this.top;
+  }
+
+  /** Returns a block of at least `bytes` bytes, all zero (only the part that was used before is cleared). */
+  allocZeroed(bytes: number): number {
+    const before = this.clean;
+    const ptr = this.alloc(bytes);
+    if (ptr < before) new Uint8Array(this.memory.buffer, ptr, Math.min(bytes, before - ptr)).fill(0);
+    return ptr;
   }
 
   /** Returns the address of a fresh block of at least `bytes` bytes (16-byte aligned). */
@@ -44,6 +55,7 @@ export class Heap {
     }
     this.used.set(ptr, size);
     this.live += size;
+    this.clean = Math.max(this.clean, ptr + size);
     return ptr;
   }
 

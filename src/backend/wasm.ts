@@ -30,6 +30,7 @@ export interface Kernels {
     alpha: number, beta: number, scratch: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
+  bytesToF32(src: number, out: number, n: number): void;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, count: number, outZ: number): void;
   networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, labels: number,
     targets: number, order: number, from: number, to: number, batchSize: number, hyper: number, regKind: number,
@@ -190,10 +191,23 @@ export class WasmBackend implements Backend {
   }
 
   alloc(type: DeviceType, length: number): DeviceArray {
-    const bytes = length * CONSTRUCTORS[type].BYTES_PER_ELEMENT;
-    const ptr = this.heap.alloc(bytes);
-    new Uint8Array(this.kernels.memory.buffer, ptr, bytes).fill(0);
+    const ptr = this.heap.allocZeroed(length * CONSTRUCTORS[type].BYTES_PER_ELEMENT);
     return new WasmArray(this, type, length, ptr);
+  }
+
+  writeBytes(dst: DeviceArray, src: Uint8Array, offset: number): void {
+    const out = ptr(this, dst) + offset * 4;
+    const step = 1 << 20;
+    const stage = this.heap.alloc(Math.min(step, src.length));
+    try {
+      for (let at = 0; at < src.length; at += step) {
+        const part = src.subarray(at, Math.min(src.length, at + step));
+        new Uint8Array(this.kernels.memory.buffer, stage, part.length).set(part);
+        this.kernels.bytesToF32(stage, out + at * 4, part.length);
+      }
+    } finally {
+      this.heap.free(stage);
+    }
   }
 
   networkWork(desc: DeviceArray, cap: number): DeviceArray {

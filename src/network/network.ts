@@ -2,7 +2,7 @@
 // Evaluation runs the forward kernel to the output pre-activations z_L and computes costs from them
 // with the exact loss kernels, so a saturated sigmoid never produces log(0).
 import type { Backend, DeviceArray } from '../backend/backend.js';
-import { checkDataset, inputsAsFloat32, type Dataset } from '../data/dataset.js';
+import { checkDataset, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { parse, like, checkFinite, type Input } from '../tensor.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
@@ -163,11 +163,9 @@ export class Network {
   upload(fn: string, name: string, data: unknown): DeviceData {
     const d = checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
     const inputs = this.backend.alloc('f32', d.inputs.length);
-    // Bytes are converted a slice at a time, so no float32 copy of the whole set exists outside the backend.
-    const step = d.inputs instanceof Float32Array ? d.inputs.length : 1 << 20;
-    for (let at = 0; at < d.inputs.length; at += step) {
-      inputs.write(inputsAsFloat32(d.inputs, at, Math.min(d.inputs.length, at + step)), at);
-    }
+    // Bytes are converted by the backend, so no float32 copy of the whole set exists outside it.
+    if (d.inputs instanceof Uint8Array) this.backend.writeBytes(inputs, d.inputs, 0);
+    else inputs.write(d.inputs);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
     if (d.labels instanceof Uint8Array) {

@@ -2,6 +2,7 @@
 // against, so it favours the obvious loop over the fast one.
 import type { Backend, DeviceArray } from '../backend.js';
 import { sigmoid, softmax } from './activations.js';
+import { inputsAsFloat32 } from '../../data/dataset.js';
 import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
@@ -37,6 +38,7 @@ export function createReferenceBackend(): Backend {
     matmul: matmulF32,
     gemm: gemmF32,
     alloc: (type, length) => new RefArray(type, length),
+    writeBytes: (dst, src, offset) => host<Float32Array>(dst).set(inputsAsFloat32(src, 0, src.length), offset),
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
     networkForward: (desc, params, w, cap, inputs, count, outZ) =>
       networkForward(host(desc), host(params), work(w), cap, host(inputs), count, host(outZ)),
