@@ -36,25 +36,13 @@ export function softmaxF64(x: usize, out: usize, rows: i32, cols: i32, log: i32)
     const or = out + ((<usize>r * cols) << 3);
     let m = -Infinity;
     for (let k = 0; k < cols; k++) m = max(m, load<f64>(xr + (<usize>k << 3)));
-    const mv = f64x2.splat(m);
-    let s = 0.0;
-    let k = 0;
-    for (; k + 2 <= cols; k += 2) {
-      const e = expF64x2(f64x2.sub(v128.load(xr + (<usize>k << 3)), mv));
-      v128.store(or + (<usize>k << 3), e);
-      s += f64x2.extract_lane(e, 0) + f64x2.extract_lane(e, 1);
-    }
-    if (k < cols) {
-      const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(xr + (<usize>k << 3)) - m)), 0);
-      store<f64>(or + (<usize>k << 3), e);
-      s += e;
-    }
+    const s = expRowF64(xr, or, cols, m);
     if (log) {
       const ls = Math.log(s);
-      for (k = 0; k < cols; k++) store<f64>(or + (<usize>k << 3), load<f64>(xr + (<usize>k << 3)) - m - ls);
+      for (let k = 0; k < cols; k++) store<f64>(or + (<usize>k << 3), load<f64>(xr + (<usize>k << 3)) - m - ls);
     } else {
       const inv = 1.0 / s;
-      for (k = 0; k < cols; k++) store<f64>(or + (<usize>k << 3), load<f64>(or + (<usize>k << 3)) * inv);
+      for (let k = 0; k < cols; k++) store<f64>(or + (<usize>k << 3), load<f64>(or + (<usize>k << 3)) * inv);
     }
   }
 }
@@ -91,6 +79,24 @@ export function expRowF32(x: usize, out: usize, cols: i32, m: f32): f64 {
     const e = f32x4.extract_lane(expF32x4(f32x4.splat(load<f32>(x + (<usize>k << 2)) - m)), 0);
     store<f32>(out + (<usize>k << 2), e);
     s += <f64>e;
+  }
+  return s;
+}
+
+/** out[k] = e^(x[k] − m) for one f64 row (skipped when out = 0); returns Σ e^(x[k] − m). */
+export function expRowF64(x: usize, out: usize, cols: i32, m: f64): f64 {
+  const mv = f64x2.splat(m);
+  let s = 0.0;
+  let k = 0;
+  for (; k + 2 <= cols; k += 2) {
+    const e = expF64x2(f64x2.sub(v128.load(x + (<usize>k << 3)), mv));
+    if (out) v128.store(out + (<usize>k << 3), e);
+    s += f64x2.extract_lane(e, 0) + f64x2.extract_lane(e, 1);
+  }
+  if (k < cols) {
+    const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(x + (<usize>k << 3)) - m)), 0);
+    if (out) store<f64>(out + (<usize>k << 3), e);
+    s += e;
   }
   return s;
 }

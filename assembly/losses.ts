@@ -4,8 +4,7 @@
 // (weights, class weights, pos weights) are 0 when absent and then count as 1. Reductions happen in
 // TypeScript. Mode numbers are mirrored in src/backend/modes.ts.
 
-import { sigmoid64 } from './activations';
-import { expF64x2 } from './fastmath';
+import { expRowF64, sigmoid64 } from './activations';
 
 // Binary cross-entropy on probabilities: modes.
 const BCE_XENT: i32 = 0; // exact log, bounded below by log(eps); a zero coefficient contributes exactly 0
@@ -15,24 +14,6 @@ const BCE_CLIP: i32 = 2; // a clipped to [eps, 1 − eps] first (Keras, scikit-l
 // @ts-ignore: decorator
 @inline function f64At(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
-}
-
-/** Σ_k e^(x_k − m) over a row, two lanes at a time; also stores each term to out unless out = 0. */
-function expRow(x: usize, out: usize, cols: i32, m: f64): f64 {
-  const mv = f64x2.splat(m);
-  let s = 0.0;
-  let k = 0;
-  for (; k + 2 <= cols; k += 2) {
-    const e = expF64x2(f64x2.sub(v128.load(x + (<usize>k << 3)), mv));
-    if (out) v128.store(out + (<usize>k << 3), e);
-    s += f64x2.extract_lane(e, 0) + f64x2.extract_lane(e, 1);
-  }
-  if (k < cols) {
-    const e = f64x2.extract_lane(expF64x2(f64x2.splat(load<f64>(x + (<usize>k << 3)) - m)), 0);
-    if (out) store<f64>(out + (<usize>k << 3), e);
-    s += e;
-  }
-  return s;
 }
 
 /** Softplus log(1 + e^x) = max(x, 0) + log1p(e^−|x|): never overflows, exact for large |x|. */
@@ -152,7 +133,7 @@ export function cce(
     if (mode == CE_LOGITS) {
       m = -Infinity;
       for (let k = 0; k < cols; k++) m = max(m, f64At(xr, k));
-      s = expRow(xr, grad ? gr : 0, cols, m); // e^(z−m) is kept in grad for the gradient pass
+      s = expRowF64(xr, grad ? gr : 0, cols, m); // e^(z−m) is kept in grad for the gradient pass
     } else if (mode == CE_KERAS) {
       for (let k = 0; k < cols; k++) s += f64At(xr, k);
     } else if (mode == CE_SKLEARN) {

@@ -117,6 +117,8 @@ const lines = [
   '',
   'Rows 10 and 11 are the book\'s qualitative claim about the first epoch (≈ 93% with the new initialiser, below 87% with the large one); they are judged by that claim, not by ±0.3.',
   '',
+  'Why some rows miss ±0.3, with measurements (more seeds, and an independent float64 implementation): [reproduction-analysis.md](reproduction-analysis.md).',
+  '',
 ];
 const studied = results.filter((r) => r.study);
 if (studied.length) {
