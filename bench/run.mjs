@@ -146,7 +146,7 @@ async function losses() {
   } catch {
     xx = undefined;
   }
-  for (const [n, k] of [[4096, 10], [256, 1000]]) {
+  for (const [n, k] of [[1000, 10], [64, 1000], [4096, 10], [256, 1000]]) {
     const r = uniform(n * k);
     const data = Float64Array.from({ length: n * k }, () => (r() - 0.5) * 10);
     const y = new Float64Array(n * k);
