@@ -201,7 +201,7 @@ const date = new Date().toISOString();
 const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
 const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const stem = `${date.slice(0, 10)}${quick ? '-quick' : ''}`;
+const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
 const { markdown } = report(result, `bench/results/${stem}.json`);
 console.log(markdown);
