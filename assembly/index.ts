@@ -3,11 +3,11 @@ export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
+export { matmulF32, gemmF32, matmulScratchBytes } from './matmul';
+export { networkWorkBytes, networkForward, networkTrain } from './network';
+export { bytesToF32 } from './convert';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */
 export function heapBase(): usize {
   return __heap_base;
 }
-export { matmulF32, gemmF32, matmulScratchBytes } from './matmul';
-export { networkWorkBytes, networkForward, networkTrain, networkParamCount } from './network';
-export { bytesToF32 } from './convert';

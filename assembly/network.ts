@@ -54,11 +54,6 @@ function weightOffset(desc: usize, l: i32): i32 {
   return off;
 }
 
-/** Total parameter count Σ s_l·s_{l−1} + s_l. */
-export function networkParamCount(desc: usize): i32 {
-  return weightOffset(desc, i32At(desc, 0) + 1);
-}
-
 function maxSize(desc: usize): i32 {
   const L = i32At(desc, 0);
   let m = 0;

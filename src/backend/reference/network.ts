@@ -29,12 +29,6 @@ function weightOffset(sizes: number[], l: number): number {
   return off;
 }
 
-/** Σ s_l·s_{l−1} + s_l. */
-export function networkParamCount(desc: Int32Array): number {
-  const { L, sizes } = layout(desc);
-  return weightOffset(sizes, L + 1);
-}
-
 /** Work buffers of the reference kernels for batches of up to cap rows. */
 export interface ReferenceWork {
   a: Float32Array[];
