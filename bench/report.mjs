@@ -16,10 +16,10 @@ function chart(rows, names) {
   const barH = 12;
   const groupH = names.length * barH + 18;
   const left = 330;
-  const width = 860;
+  const width = 1000;
   const height = rows.length * groupH + 60;
   const max = Math.log10(200);
-  const x = (ratio) => left + ((Math.log10(Math.max(ratio, 0.1)) + 1) / (max + 1)) * (width - left - 20);
+  const x = (ratio) => left + ((Math.log10(Math.max(ratio, 0.1)) + 1) / (max + 1)) * (width - left - 170);
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<text x="10" y="16" font-size="13">How many times faster xent wasm is than each peer (peer time ÷ xent wasm time; log scale; dashed line = 1×)</text>`];
   rows.forEach((row, i) => {
