@@ -5,7 +5,6 @@ export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
 export { matmulF32, gemmF32, matmulScratchBytes } from './matmul';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
-export { bytesToF32 } from './convert';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */
 export function heapBase(): usize {

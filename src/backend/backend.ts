@@ -58,13 +58,11 @@ export interface Backend {
   /** C = β·C + α·op(A)·op(B), f32 (assembly/matmul.ts gemmF32); β = 0 never reads C. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
     transA: boolean, transB: boolean, alpha: number, beta: number): void;
-  /** Writes bytes into an f32 device array as byte/255, from element `offset` (assembly/convert.ts). */
-  writeBytes(dst: DeviceArray, src: Uint8Array, offset: number): void;
   /** A zero-filled backend-resident array. */
   alloc(type: DeviceType, length: number): DeviceArray;
   /** Work memory for the network kernels with batches of up to `cap` rows (desc: i32, see assembly/network.ts). */
   networkWork(desc: DeviceArray, cap: number): DeviceArray;
-  /** Output pre-activations z_L of `count` examples (assembly/network.ts networkForward). */
+  /** Output pre-activations z_L of `count` examples, inputs f32 or u8 bytes = byte/255 (assembly/network.ts). */
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void;
   /** Mini-batch SGD over order[from..to) (assembly/network.ts networkTrain). */

@@ -30,9 +30,10 @@ export interface Kernels {
     alpha: number, beta: number, scratch: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
-  bytesToF32(src: number, out: number, n: number): void;
-  networkForward(desc: number, params: number, work: number, cap: number, inputs: number, count: number, outZ: number): void;
-  networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, labels: number,
+  networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
+    outZ: number): void;
+  networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, inputBytes: number,
+    labels: number,
     targets: number, order: number, from: number, to: number, batchSize: number, hyper: number, regKind: number,
     rng: number): void;
 }
@@ -195,21 +196,6 @@ export class WasmBackend implements Backend {
     return new WasmArray(this, type, length, ptr);
   }
 
-  writeBytes(dst: DeviceArray, src: Uint8Array, offset: number): void {
-    const out = ptr(this, dst) + offset * 4;
-    const step = 1 << 20;
-    const stage = this.heap.alloc(Math.min(step, src.length));
-    try {
-      for (let at = 0; at < src.length; at += step) {
-        const part = src.subarray(at, Math.min(src.length, at + step));
-        new Uint8Array(this.kernels.memory.buffer, stage, part.length).set(part);
-        this.kernels.bytesToF32(stage, out + at * 4, part.length);
-      }
-    } finally {
-      this.heap.free(stage);
-    }
-  }
-
   networkWork(desc: DeviceArray, cap: number): DeviceArray {
     const bytes = this.kernels.networkWorkBytes(ptr(this, desc), cap);
     return this.alloc('f32', Math.ceil(bytes / 4));
@@ -217,14 +203,15 @@ export class WasmBackend implements Backend {
 
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void {
-    this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs), count, ptr(this, outZ));
+    this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs),
+      inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ));
   }
 
   networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
     inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
     to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void {
     this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
-      ptr(this, inputs), ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
+      ptr(this, inputs), inputs.type === 'u8' ? 1 : 0, ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
       ptr(this, hyper), regKind, ptr(this, rng));
   }
 

@@ -2,7 +2,6 @@
 // against, so it favours the obvious loop over the fast one.
 import type { Backend, DeviceArray } from '../backend.js';
 import { sigmoid, softmax } from './activations.js';
-import { inputsAsFloat32 } from '../../data/dataset.js';
 import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
@@ -22,6 +21,7 @@ function work(a: DeviceArray): ReferenceWork {
 }
 
 const opt = <T extends Float32Array | Uint8Array>(a: DeviceArray | null) => (a ? host<T>(a) : null);
+const inputsOf = (a: DeviceArray) => host<Float32Array | Uint8Array>(a);
 
 /** Creates the pure-TypeScript backend. */
 export function createReferenceBackend(): Backend {
@@ -38,12 +38,11 @@ export function createReferenceBackend(): Backend {
     matmul: matmulF32,
     gemm: gemmF32,
     alloc: (type, length) => new RefArray(type, length),
-    writeBytes: (dst, src, offset) => host<Float32Array>(dst).set(inputsAsFloat32(src, 0, src.length), offset),
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
     networkForward: (desc, params, w, cap, inputs, count, outZ) =>
-      networkForward(host(desc), host(params), work(w), cap, host(inputs), count, host(outZ)),
+      networkForward(host(desc), host(params), work(w), cap, inputsOf(inputs), count, host(outZ)),
     networkTrain: (desc, params, velocity, w, cap, inputs, labels, targets, order, from, to, batchSize, hyper, regKind, rng) =>
-      networkTrain(host(desc), host(params), opt(velocity), work(w), cap, host(inputs), opt(labels), opt(targets),
+      networkTrain(host(desc), host(params), opt(velocity), work(w), cap, inputsOf(inputs), opt(labels), opt(targets),
         host(order), from, to, batchSize, host(hyper), regKind, host(rng)),
     liveBytes: () => 0,
     dispose: () => {},

@@ -1,5 +1,6 @@
 // Plain-TypeScript twin of assembly/network.ts: the same layouts, the same steps in the same order,
 // f32 storage (Float32Array) with f64 intermediates. Derivations are in the AssemblyScript file.
+import { inputsAsFloat32 } from '../../data/dataset.js';
 import { gemmF32, matmulF32 } from './matmul.js';
 
 const ACT_SIGMOID = 0;
@@ -132,13 +133,13 @@ function forwardRows(n: Layout, params: Float32Array, work: ReferenceWork, rows:
 
 /** Output pre-activations z_L of `count` examples, in chunks of cap rows. */
 export function networkForward(desc: Int32Array, params: Float32Array, work: ReferenceWork, cap: number,
-  inputs: Float32Array, count: number, outZ: Float32Array): void {
+  inputs: Float32Array | Uint8Array, count: number, outZ: Float32Array): void {
   const n = layout(desc);
   const s0 = n.sizes[0]!;
   const sL = n.sizes[n.L]!;
   for (let start = 0; start < count; start += cap) {
     const rows = Math.min(cap, count - start);
-    work.a[0]!.set(inputs.subarray(start * s0, (start + rows) * s0));
+    work.a[0]!.set(inputsAsFloat32(inputs, start * s0, (start + rows) * s0));
     forwardRows(n, params, work, rows, true, null);
     outZ.set(work.a[n.L]!.subarray(0, rows * sL), start * sL);
   }
@@ -146,7 +147,7 @@ export function networkForward(desc: Int32Array, params: Float32Array, work: Ref
 
 /** Mini-batch SGD over order[from..to): forward, output error, backprop, update (twin of networkTrain). */
 export function networkTrain(desc: Int32Array, params: Float32Array, velocity: Float32Array | null, work: ReferenceWork,
-  _cap: number, inputs: Float32Array, labels: Uint8Array | null, targets: Float32Array | null, order: Int32Array,
+  _cap: number, inputs: Float32Array | Uint8Array, labels: Uint8Array | null, targets: Float32Array | null, order: Int32Array,
   from: number, to: number, batchSize: number, hyper: Float32Array, regKind: number, rngState: Uint32Array): void {
   const n = layout(desc);
   const { L, sizes } = n;
@@ -160,7 +161,7 @@ export function networkTrain(desc: Int32Array, params: Float32Array, velocity: F
     const rows = Math.min(batchSize, to - start);
     for (let r = 0; r < rows; r++) {
       const idx = order[start + r]!;
-      work.a[0]!.set(inputs.subarray(idx * s0, (idx + 1) * s0), r * s0);
+      work.a[0]!.set(inputsAsFloat32(inputs, idx * s0, (idx + 1) * s0), r * s0);
     }
     if (mask) {
       let off = 0;
