@@ -1,6 +1,6 @@
 // xent: exact cross-entropy losses, information measures and the networks they train.
 export { createXent } from './xent.js';
-export type { Xent, XentGrad, XentOptions, LossValue, Gradient, Activation, RowValues } from './xent.js';
+export type { Xent, XentGrad, XentValueAndGrad, ValueAndGrad, XentOptions, LossValue, Gradient, Activation, RowValues } from './xent.js';
 export type { Vector, Batch, Packed, Input } from './tensor.js';
 export type { InfoOptions } from './info.js';
 export type { BinaryOptions } from './losses/binary.js';

@@ -9,13 +9,14 @@ import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
   type InfoOptions,
 } from './info.js';
-import { binaryCrossEntropy, binaryCrossEntropyGrad, type BinaryOptions } from './losses/binary.js';
+import { binaryCrossEntropy, binaryCrossEntropyGrad, binaryCrossEntropyValueAndGrad, type BinaryOptions } from './losses/binary.js';
 import {
-  categoricalCrossEntropy, categoricalCrossEntropyGrad, sparseCategoricalCrossEntropy,
-  sparseCategoricalCrossEntropyGrad, type CategoricalOptions, type Labels, type SparseOptions,
+  categoricalCrossEntropy, categoricalCrossEntropyGrad, categoricalCrossEntropyValueAndGrad, sparseCategoricalCrossEntropy,
+  sparseCategoricalCrossEntropyGrad, sparseCategoricalCrossEntropyValueAndGrad, type CategoricalOptions, type Labels,
+  type SparseOptions,
 } from './losses/categorical.js';
-import { logLoss, logLossGrad, type LogLossOptions } from './losses/logloss.js';
-import { quadraticCost, quadraticCostGrad, type QuadraticOptions } from './losses/quadratic.js';
+import { logLoss, logLossGrad, logLossValueAndGrad, type LogLossOptions } from './losses/logloss.js';
+import { quadraticCost, quadraticCostGrad, quadraticCostValueAndGrad, type QuadraticOptions } from './losses/quadratic.js';
 import { matmul, type MatmulOptions } from './matmul.js';
 import { fromJSON, type NetworkJSON } from './network/format.js';
 import { Network, type NetworkOptions } from './network/network.js';
@@ -56,6 +57,21 @@ export interface XentGrad {
   logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): Gradient;
 }
 
+/** A loss value and its gradient, computed in one kernel pass. */
+export interface ValueAndGrad<V> {
+  value: V;
+  grad: Gradient;
+}
+
+/** Value and gradient of every loss together (one pass, one copy in): what a training loop needs. */
+export interface XentValueAndGrad {
+  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): ValueAndGrad<LossValue>;
+  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): ValueAndGrad<LossValue>;
+  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): ValueAndGrad<LossValue>;
+  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): ValueAndGrad<LossValue>;
+  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): ValueAndGrad<LossValue>;
+}
+
 /** The xent API on one backend. */
 export interface Xent {
   readonly backend: 'wasm' | 'reference';
@@ -80,6 +96,7 @@ export interface Xent {
   logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: Reduced<LogLossOptions>): number;
   logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options: Unreduced<LogLossOptions>): RowValues;
   readonly grad: XentGrad;
+  readonly valueAndGrad: XentValueAndGrad;
   /** C = op(A)·op(B) in float32. */
   matmul(a: Batch, b: Batch, options?: MatmulOptions): number[][] | Packed<Float32Array>;
   /** A new multilayer perceptron with seeded weights, e.g. network([784, 30, 10], { cost: 'cross-entropy' }). */
@@ -104,6 +121,13 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xe
     quadraticCost: (a, y, o) => quadraticCostGrad(be, a, y, o) as Gradient,
     logLoss: (y, a, o) => logLossGrad(be, y, a, o) as Gradient,
   };
+  const valueAndGrad = {
+    binaryCrossEntropy: (a: Input, y: Input, o?: BinaryOptions) => binaryCrossEntropyValueAndGrad(be, a, y, o),
+    categoricalCrossEntropy: (a: Input, y: Input, o?: CategoricalOptions) => categoricalCrossEntropyValueAndGrad(be, a, y, o),
+    sparseCategoricalCrossEntropy: (a: Input, y: Labels, o?: SparseOptions) => sparseCategoricalCrossEntropyValueAndGrad(be, a, y, o),
+    quadraticCost: (a: Input, y: Input, o?: QuadraticOptions) => quadraticCostValueAndGrad(be, a, y, o),
+    logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLossValueAndGrad(be, y, a, o),
+  } as XentValueAndGrad;
   const api = {
     backend: be.name,
     simd,
@@ -120,6 +144,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xe
     quadraticCost: (a: Input, y: Input, o?: QuadraticOptions) => quadraticCost(be, a, y, o),
     logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLoss(be, y, a, o),
     grad,
+    valueAndGrad,
     matmul: (a: Batch, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o),
     network: (sizes: number[], o?: NetworkOptions) => Network.create(be, sizes, o),
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),

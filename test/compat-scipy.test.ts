@@ -12,7 +12,7 @@
  *  - scipy.special.rel_entr(x, y) = x log(x / y) (x > 0, y > 0), 0 (x = 0, y >= 0), inf otherwise.
  *  - Cross entropy (entropy's Notes): CE(pk, qk) = H(pk) + D(pk|qk) = -sum(pk * log(qk)).
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, beforeAll } from 'vitest';
 import { createXent } from '../src/index.js';
 import { expectRel as expectRelOf, expectBadInput } from './helpers.js';
 

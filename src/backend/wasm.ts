@@ -69,9 +69,12 @@ export type SimdFlavor = 'plain' | 'relaxed';
 
 const compiled: Partial<Record<SimdFlavor, Promise<WebAssembly.Module>>> = {};
 
+let relaxedSupport: boolean | undefined;
+
 /** Whether this engine accepts relaxed SIMD (Chrome ≥ 114; Node 20 only with --experimental-wasm-relaxed-simd). */
 export function relaxedSimdSupported(): boolean {
-  return WebAssembly.validate(decodeBase64(wasmRelaxedBase64));
+  relaxedSupport ??= WebAssembly.validate(decodeBase64(wasmRelaxedBase64)); // a fact of the engine: cached
+  return relaxedSupport;
 }
 
 /** Compiles an embedded module once per process (a compiled module is immutable and shareable). */

@@ -98,6 +98,19 @@ export function binaryCrossEntropy(be: Backend, predictions: Input, targets: Inp
   const q = plan(FN, predictions, targets, options);
   const out = new Float64Array(q.a.length);
   run(be, q, out, null);
+  return reduce(q, out);
+}
+
+/** The value and the gradient from one kernel pass. */
+export function binaryCrossEntropyValueAndGrad(be: Backend, predictions: Input, targets: Input, options?: BinaryOptions) {
+  const q = plan(`valueAndGrad.${FN}`, predictions, targets, options);
+  const out = new Float64Array(q.a.length);
+  const grad = new Float64Array(q.a.length);
+  run(be, q, out, grad);
+  return { value: reduce(q, out), grad: like(q.p, grad, true) };
+}
+
+function reduce(q: Plan, out: Float64Array): unknown {
   if (q.reduction === 'none') {
     if (q.compat !== 'keras') return like(q.p, out, false);
     const rows = new Float64Array(q.p.rows);

@@ -2,10 +2,10 @@
 import type { Backend } from '../backend/backend.js';
 import { CeMode } from '../backend/modes.js';
 import { checkFlag, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors.js';
-import { checkFinite, checkRange, checkSameShape, f64, like, parse, perRow, sum, type Input, type Parsed } from '../tensor.js';
+import { checkFinite, checkRange, checkSameShape, f64, like, parse, sum, type Input, type Parsed } from '../tensor.js';
 import {
   KERAS_EPSILON, LOSS_COMPATS, MACHINE_EPSILON, MIN_NORMAL, meanScale, parseCompat, parseEpsilon,
-  parseReduction, parseSampleWeights, parseSmoothing, parseWeightArray, type Compat, type Reduction,
+  parseReduction, parseSampleWeights, parseSmoothing, parseWeightArray, reduceRows, type Compat, type Reduction,
 } from './options.js';
 
 /** Options of categoricalCrossEntropy. */
@@ -170,20 +170,28 @@ export function planSparse(fn: string, predictions: unknown, labels: unknown, op
   return { ...c, x: f64(c.p), y: null, labels: l, ignoreIndex, scale };
 }
 
+/** Runs a planned cross-entropy: per-row values and/or the gradient (row-major), as asked. */
+function runCe(be: Backend, q: CePlan, value: boolean, gradient: boolean) {
+  const out = value ? new Float64Array(q.p.rows) : null;
+  const grad = gradient ? new Float64Array(q.x.length) : null;
+  be.cce(q.x, q.y, q.labels, q.cw, q.sw, out, grad, q.p.rows, q.p.cols, q.ignoreIndex, q.mode, q.eps, q.smoothing, q.scale);
+  return { out: out!, grad: grad! };
+}
+
 /** Runs a planned cross-entropy: the reduced value, or per-row values for 'none'. */
 export function runValue(be: Backend, q: CePlan): number | number[] | Float64Array {
-  const out = new Float64Array(q.p.rows);
-  be.cce(q.x, q.y, q.labels, q.cw, q.sw, out, null, q.p.rows, q.p.cols, q.ignoreIndex, q.mode, q.eps, q.smoothing, q.scale);
-  if (q.reduction === 'none') return perRow(q.p, out);
-  const s = sum(out);
-  return q.reduction === 'mean' ? s * q.scale : s;
+  return reduceRows(q, runCe(be, q, true, false).out);
 }
 
 /** Runs a planned cross-entropy's gradient (row-major, Float64). */
 export function runGrad(be: Backend, q: CePlan): Float64Array {
-  const grad = new Float64Array(q.x.length);
-  be.cce(q.x, q.y, q.labels, q.cw, q.sw, null, grad, q.p.rows, q.p.cols, q.ignoreIndex, q.mode, q.eps, q.smoothing, q.scale);
-  return grad;
+  return runCe(be, q, false, true).grad;
+}
+
+/** Runs a planned cross-entropy's value and gradient in one kernel pass. */
+export function runBoth(be: Backend, q: CePlan) {
+  const { out, grad } = runCe(be, q, true, true);
+  return { value: reduceRows(q, out), grad };
 }
 
 /** Categorical cross-entropy −Σ_k c_k y_k log q_k per row, reduced. */
@@ -195,6 +203,20 @@ export function categoricalCrossEntropy(be: Backend, predictions: Input, targets
 export function categoricalCrossEntropyGrad(be: Backend, predictions: Input, targets: Input, options?: CategoricalOptions): unknown {
   const q = planCategorical('grad.categoricalCrossEntropy', predictions, targets, options);
   return like(q.p, runGrad(be, q), true);
+}
+
+/** Categorical cross-entropy's value and gradient from one kernel pass. */
+export function categoricalCrossEntropyValueAndGrad(be: Backend, predictions: Input, targets: Input, options?: CategoricalOptions) {
+  const q = planCategorical('valueAndGrad.categoricalCrossEntropy', predictions, targets, options);
+  const { value, grad } = runBoth(be, q);
+  return { value, grad: like(q.p, grad, true) };
+}
+
+/** Sparse categorical cross-entropy's value and gradient from one kernel pass. */
+export function sparseCategoricalCrossEntropyValueAndGrad(be: Backend, predictions: Input, labels: Labels, options?: SparseOptions) {
+  const q = planSparse('valueAndGrad.sparseCategoricalCrossEntropy', predictions, labels, options);
+  const { value, grad } = runBoth(be, q);
+  return { value, grad: like(q.p, grad, true) };
 }
 
 /** Sparse categorical cross-entropy on integer labels, reduced. */

@@ -94,9 +94,7 @@ export function logLoss(be: Backend, yTrue: readonly Label[] | ArrayLike<number>
   const q = plan('logLoss', yTrue, yPred, options);
   const out = new Float64Array(q.rows);
   be.cce(q.x, null, q.labels, null, q.sw, out, null, q.rows, q.K, -1, q.mode, q.eps, 0, q.scale);
-  if (q.reduction === 'none') return perRow({ ...q.p, kind: q.p.kind === 'vector' ? 'nested' : q.p.kind } as Parsed, out);
-  const s = sum(out);
-  return q.reduction === 'mean' ? s * q.scale : s;
+  return valueLayout(q, out);
 }
 
 /** d logLoss / d yPred, in yPred's layout (for a 1-D yPred: d/d P(larger label)). */
@@ -104,6 +102,26 @@ export function logLossGrad(be: Backend, yTrue: readonly Label[] | ArrayLike<num
   const q = plan('grad.logLoss', yTrue, yPred, options);
   const grad = new Float64Array(q.x.length);
   be.cce(q.x, null, q.labels, null, q.sw, null, grad, q.rows, q.K, -1, q.mode, q.eps, 0, q.scale);
+  return gradLayout(q, grad);
+}
+
+/** logLoss's value and gradient from one kernel pass. */
+export function logLossValueAndGrad(be: Backend, yTrue: readonly Label[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions) {
+  const q = plan('valueAndGrad.logLoss', yTrue, yPred, options);
+  const out = new Float64Array(q.rows);
+  const grad = new Float64Array(q.x.length);
+  be.cce(q.x, null, q.labels, null, q.sw, out, grad, q.rows, q.K, -1, q.mode, q.eps, 0, q.scale);
+  return { value: valueLayout(q, out), grad: gradLayout(q, grad) };
+}
+
+function valueLayout(q: ReturnType<typeof plan>, out: Float64Array): unknown {
+  if (q.reduction === 'none') return perRow({ ...q.p, kind: q.p.kind === 'vector' ? 'nested' : q.p.kind } as Parsed, out);
+  const s = sum(out);
+  return q.reduction === 'mean' ? s * q.scale : s;
+}
+
+/** The gradient in yPred's layout: a 1-D yPred gets d/d P(larger label) = g₁ − g₀. */
+function gradLayout(q: ReturnType<typeof plan>, grad: Float64Array): unknown {
   if (!q.binary) return like(q.p, grad, true);
   const folded = new Float64Array(q.rows);
   for (let r = 0; r < q.rows; r++) folded[r] = grad[2 * r + 1]! - grad[2 * r]!;

@@ -1,5 +1,6 @@
 // Options shared by the losses: compat modes, reductions, weights.
 import { checkChoice, checkNumber, describe, rangeError, typeError } from '../errors.js';
+import { perRow, sum, type Parsed } from '../tensor.js';
 
 /** Whose conventions a loss follows. */
 export type Compat = 'xent' | 'torch' | 'keras' | 'sklearn' | 'scipy';
@@ -73,4 +74,11 @@ export function meanScale(fn: string, reduction: Reduction, divisor: number, emp
   if (divisor > 0) return 1 / divisor;
   if (empty === 'throw') rangeError(fn, 'weights sum to zero, so the weighted mean is undefined');
   return empty === 'nan' ? NaN : 0;
+}
+
+/** The reduced value of per-row losses, or the rows themselves for 'none'. */
+export function reduceRows(q: { p: Parsed; reduction: Reduction; scale: number }, out: Float64Array): number | number[] | Float64Array {
+  if (q.reduction === 'none') return perRow(q.p, out);
+  const s = sum(out);
+  return q.reduction === 'mean' ? s * q.scale : s;
 }

@@ -1,8 +1,8 @@
 // The quadratic cost ½‖a − y‖² per example (row).
 import type { Backend } from '../backend/backend.js';
 import { checkOptions } from '../errors.js';
-import { checkFinite, checkSameShape, f64, like, parse, perRow, sum, type Input } from '../tensor.js';
-import { meanScale, parseCompat, parseReduction, parseSampleWeights, type Reduction } from './options.js';
+import { checkFinite, checkSameShape, f64, like, parse, sum, type Input } from '../tensor.js';
+import { meanScale, parseCompat, parseReduction, parseSampleWeights, reduceRows, type Reduction } from './options.js';
 
 /** Options of quadraticCost. */
 export interface QuadraticOptions {
@@ -32,9 +32,16 @@ export function quadraticCost(be: Backend, predictions: Input, targets: Input, o
   const q = plan('quadraticCost', predictions, targets, options);
   const out = new Float64Array(q.p.rows);
   be.quadratic(q.a, q.y, q.sw, out, null, q.p.rows, q.p.cols, q.scale);
-  if (q.reduction === 'none') return perRow(q.p, out);
-  const s = sum(out);
-  return q.reduction === 'mean' ? s * q.scale : s;
+  return reduceRows(q, out);
+}
+
+/** The quadratic cost's value and gradient from one kernel pass. */
+export function quadraticCostValueAndGrad(be: Backend, predictions: Input, targets: Input, options?: QuadraticOptions) {
+  const q = plan('valueAndGrad.quadraticCost', predictions, targets, options);
+  const out = new Float64Array(q.p.rows);
+  const grad = new Float64Array(q.a.length);
+  be.quadratic(q.a, q.y, q.sw, out, grad, q.p.rows, q.p.cols, q.scale);
+  return { value: reduceRows(q, out), grad: like(q.p, grad, true) };
 }
 
 /** d quadraticCost / d predictions = (a − y)·w·scale, in the predictions' layout. */
