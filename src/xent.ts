@@ -87,14 +87,19 @@ export interface Xent {
   logSoftmax(z: Input): Activation;
   binaryCrossEntropy(predictions: Input, targets: Input, options?: Reduced<BinaryOptions>): number;
   binaryCrossEntropy(predictions: Input, targets: Input, options: Unreduced<BinaryOptions>): LossValue;
+  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): LossValue;
   categoricalCrossEntropy(predictions: Input, targets: Input, options?: Reduced<CategoricalOptions>): number;
   categoricalCrossEntropy(predictions: Input, targets: Input, options: Unreduced<CategoricalOptions>): RowValues;
+  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): RowValues;
   sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: Reduced<SparseOptions>): number;
   sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options: Unreduced<SparseOptions>): RowValues;
+  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): RowValues;
   quadraticCost(predictions: Input, targets: Input, options?: Reduced<QuadraticOptions>): number;
   quadraticCost(predictions: Input, targets: Input, options: Unreduced<QuadraticOptions>): RowValues;
+  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): RowValues;
   logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: Reduced<LogLossOptions>): number;
   logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options: Unreduced<LogLossOptions>): RowValues;
+  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): RowValues;
   readonly grad: XentGrad;
   readonly valueAndGrad: XentValueAndGrad;
   /** C = op(A)·op(B) in float32. */
