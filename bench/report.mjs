@@ -38,8 +38,8 @@ function chart(rows, names) {
   return parts.join('\n');
 }
 
-/** Writes docs/benchmarks.md and docs/benchmarks.svg; returns the markdown. */
-export function report(result, source) {
+/** Writes docs/benchmarks.md and docs/benchmarks.svg (unless write is false); returns the markdown. */
+export function report(result, source, { write = true } = {}) {
   const names = [...new Set(result.rows.flatMap((r) => Object.keys(r.values)))];
   const peers = names.filter((n) => n !== 'xent wasm');
   const lines = [
@@ -70,7 +70,9 @@ export function report(result, source) {
   }
   lines.push('![xent wasm speed-up over each peer](benchmarks.svg)', '');
   const markdown = lines.join('\n');
-  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), markdown);
-  writeFileSync(new URL('../docs/benchmarks.svg', import.meta.url), chart(result.rows, peers));
+  if (write) {
+    writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), markdown);
+    writeFileSync(new URL('../docs/benchmarks.svg', import.meta.url), chart(result.rows, peers));
+  }
   return { markdown };
 }

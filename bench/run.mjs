@@ -9,6 +9,7 @@ import os from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createXent } from '../dist/index.js';
 import { loadMnist } from '../dist/data/mnist.js';
+import { uniformSource } from '../dist/network/random.js';
 import { tf, useTf, xentBackends } from './peers.mjs';
 import { tfEpoch } from './tf-network.mjs';
 import { report } from './report.mjs';
@@ -19,16 +20,8 @@ const suiteArg = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 
 const RUNS = 5;
 const rows = [];
 
-/** Seeded uniform numbers (mulberry32), so every run measures the same inputs. */
-function uniform(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers (the library's mulberry32), so every run measures the same inputs. */
+const uniform = uniformSource;
 const randomF32 = (n, seed) => {
   const r = uniform(seed);
   return Float32Array.from({ length: n }, () => r() - 0.5);
@@ -200,5 +193,5 @@ const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, row
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
-const { markdown } = report(result, `bench/results/${stem}.json`);
+const { markdown } = report(result, `bench/results/${stem}.json`, { write: !quick }); // a quick run leaves docs/ alone
 console.log(markdown);
