@@ -38,35 +38,9 @@ const KC: i32 = 256;
 const MC: i32 = 64;
 const NC: i32 = 512;
 const TILE_BYTES: i32 = MR * NR * 4;
-const DOT_M: i32 = 32;
-const DOT_N: i32 = 64;
-const DOT_KC: i32 = 4096;
-const DOT_NC: i32 = 32;
 
-@inline function min32(x: i32, y: i32): i32 {
-  return x < y ? x : y;
-}
-
-@inline function max32(x: i32, y: i32): i32 {
-  return x > y ? x : y;
-}
-
-@inline function roundUp(x: i32, to: i32): i32 {
-  return ((x + to - 1) / to) * to;
-}
-
-// Length of each of the ceil(total/most) near-equal blocks that cover `total`, rounded up to `multiple`.
-@inline function blockLength(total: i32, most: i32, multiple: i32): i32 {
-  const blocks = (total + most - 1) / most;
-  return roundUp((total + blocks - 1) / blocks, multiple);
-}
-
-// acc + a·b: one relaxed multiply-add (fused where the CPU has FMA) in the relaxed-SIMD build
-// (asconfig target "relaxed"), a multiply then an add otherwise. Either is within f32 rounding of the other.
-@inline function madd(acc: v128, a: v128, b: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
+import { blockLength, epilogue1, epilogue4, madd, max32, min32, roundUp, storeTransposed } from './matmul-common';
+import { DOT_KC, DOT_M, DOT_N, matmulDot } from './matmul-dot';
 
 // The dot-product path takes a small side when k repays its lane reductions: k ≥ 32 with both operands
 // stored along k, k ≥ 128 when a small operand must first be transposed. A narrow C (small n) with
@@ -91,38 +65,6 @@ export function matmulScratchBytes(m: i32, k: i32, n: i32, transA: i32, transB: 
   const packed = TILE_BYTES + kc * (16 * mc + 4 * nc);
   const dot = 4 * (min32(k, DOT_KC) + 32) * ((transA != 0 ? DOT_M - 1 : 0) + (transB == 0 ? DOT_N - 1 : 0));
   return max32(packed, dot);
-}
-
-// Stores the 4×4 transpose of rows r0..r3: column q goes to dst + q*stride.
-@inline function storeTransposed(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
-  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
-  v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
-}
-
-// dst[j][i] = src[i][j] for i < rows, j < cols; srcLd and dstLd are row strides in bytes.
-function transposeInto(src: usize, srcLd: usize, rows: i32, cols: i32, dst: usize, dstLd: usize): void {
-  let i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const s = src + <usize>i * srcLd;
-    const d = dst + <usize>i * 4;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const sj = s + <usize>j * 4;
-      storeTransposed(d + <usize>j * dstLd, dstLd, v128.load(sj), v128.load(sj + srcLd), v128.load(sj + 2 * srcLd), v128.load(sj + 3 * srcLd));
-    }
-    for (; j < cols; j++) {
-      for (let r = 0; r < 4; r++) store<f32>(d + <usize>j * dstLd + <usize>r * 4, load<f32>(s + <usize>r * srcLd + <usize>j * 4));
-    }
-  }
-  for (; i < rows; i++) {
-    for (let j = 0; j < cols; j++) store<f32>(dst + <usize>j * dstLd + <usize>i * 4, load<f32>(src + <usize>i * srcLd + <usize>j * 4));
-  }
 }
 
 // Packs op(B)[pc : pc+kb, jc : jc+nb] into ceil(nb/NR) panels of kb×NR f32 at dst (columns past nb zero).
@@ -210,19 +152,6 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32,
       }
     }
   }
-}
-
-// The epilogue of every tile: c = β·c + α·v, where β = 0 writes without reading c (which may hold
-// anything) and α = 1, β = 1 is a plain accumulation.
-@inline function epilogue4(v: v128, c: usize, offset: usize, alpha: f32, beta: f32): v128 {
-  if (alpha != 1) v = f32x4.mul(v, f32x4.splat(alpha));
-  if (beta == 1) return f32x4.add(v, v128.load(c + offset));
-  if (beta != 0) return f32x4.add(v, f32x4.mul(v128.load(c + offset), f32x4.splat(beta)));
-  return v;
-}
-
-@inline function epilogue1(v: f32, c: usize, alpha: f32, beta: f32): f32 {
-  return beta == 0 ? alpha * v : alpha * v + beta * load<f32>(c);
 }
 
 // Stores 8 floats [lo, hi] to c through the epilogue.
@@ -363,179 +292,6 @@ function matmulPacked(
             const rows = min32(MR, mb - ir);
             microKernel(pa + <usize>(ir * kb) * 16, pbj, kb, cj + <usize>ir * ldc, ldc, rows, cols, alpha, pc > 0 ? 1 : beta, tile);
           }
-        }
-      }
-    }
-  }
-}
-
-// [Σx0, Σx1, Σx2, Σx3]: the lane sums of four vectors, by two transpose-and-add rounds.
-@inline function laneSums(x0: v128, x1: v128, x2: v128, x3: v128): v128 {
-  const t0 = f32x4.add(f32x4.shuffle(x0, x1, 0, 4, 1, 5), f32x4.shuffle(x0, x1, 2, 6, 3, 7));
-  const t1 = f32x4.add(f32x4.shuffle(x2, x3, 0, 4, 1, 5), f32x4.shuffle(x2, x3, 2, 6, 3, 7));
-  return f32x4.add(f32x4.shuffle(t0, t1, 0, 1, 4, 5), f32x4.shuffle(t0, t1, 2, 3, 6, 7));
-}
-
-// Stores lanes 0 .. cols-1 of v to c through the epilogue.
-@inline function storeRow4(c: usize, v: v128, cols: i32, alpha: f32, beta: f32): void {
-  if (cols == 4) {
-    v128.store(c, epilogue4(v, c, 0, alpha, beta));
-    return;
-  }
-  store<f32>(c, epilogue1(f32x4.extract_lane(v, 0), c, alpha, beta));
-  if (cols > 1) store<f32>(c + 4, epilogue1(f32x4.extract_lane(v, 1), c + 4, alpha, beta));
-  if (cols > 2) store<f32>(c + 8, epilogue1(f32x4.extract_lane(v, 2), c + 8, alpha, beta));
-}
-
-// 2×4 tile of A·Bᵀ: C[r][j] (+)= Σ_p a_r[p]·b_j[p] over kb ≥ 1 steps, acc(r, j) holding the partial sums
-// of p ≡ lane (mod 4). Rows past `rows`/`cols` repeat the last real row and are not stored.
-@inline function dotTile(
-  a0: usize, a1: usize, b0: usize, b1: usize, b2: usize, b3: usize, kb: i32,
-  c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  let av0: v128, av1: v128, bv: v128;
-  // The first kb mod 4 steps one at a time in lane 0, then four steps per f32x4.
-  for (let t = kb & 3; t > 0; t--) {
-    av0 = v128.load32_zero(a0);
-    av1 = v128.load32_zero(a1);
-    bv = v128.load32_zero(b0);
-    c00 = madd(c00, av0, bv);
-    c10 = madd(c10, av1, bv);
-    bv = v128.load32_zero(b1);
-    c01 = madd(c01, av0, bv);
-    c11 = madd(c11, av1, bv);
-    bv = v128.load32_zero(b2);
-    c02 = madd(c02, av0, bv);
-    c12 = madd(c12, av1, bv);
-    bv = v128.load32_zero(b3);
-    c03 = madd(c03, av0, bv);
-    c13 = madd(c13, av1, bv);
-    a0 += 4;
-    a1 += 4;
-    b0 += 4;
-    b1 += 4;
-    b2 += 4;
-    b3 += 4;
-  }
-  // Unrolled 4 times with an exit test per step, as in microKernel.
-  const end = a0 + <usize>(kb & ~3) * 4;
-  while (a0 < end) {
-    av0 = v128.load(a0);
-    av1 = v128.load(a1);
-    bv = v128.load(b0);
-    c00 = madd(c00, av0, bv);
-    c10 = madd(c10, av1, bv);
-    bv = v128.load(b1);
-    c01 = madd(c01, av0, bv);
-    c11 = madd(c11, av1, bv);
-    bv = v128.load(b2);
-    c02 = madd(c02, av0, bv);
-    c12 = madd(c12, av1, bv);
-    bv = v128.load(b3);
-    c03 = madd(c03, av0, bv);
-    c13 = madd(c13, av1, bv);
-    if (a0 + 16 >= end) break;
-
-    av0 = v128.load(a0, 16);
-    av1 = v128.load(a1, 16);
-    bv = v128.load(b0, 16);
-    c00 = madd(c00, av0, bv);
-    c10 = madd(c10, av1, bv);
-    bv = v128.load(b1, 16);
-    c01 = madd(c01, av0, bv);
-    c11 = madd(c11, av1, bv);
-    bv = v128.load(b2, 16);
-    c02 = madd(c02, av0, bv);
-    c12 = madd(c12, av1, bv);
-    bv = v128.load(b3, 16);
-    c03 = madd(c03, av0, bv);
-    c13 = madd(c13, av1, bv);
-    if (a0 + 32 >= end) break;
-
-    av0 = v128.load(a0, 32);
-    av1 = v128.load(a1, 32);
-    bv = v128.load(b0, 32);
-    c00 = madd(c00, av0, bv);
-    c10 = madd(c10, av1, bv);
-    bv = v128.load(b1, 32);
-    c01 = madd(c01, av0, bv);
-    c11 = madd(c11, av1, bv);
-    bv = v128.load(b2, 32);
-    c02 = madd(c02, av0, bv);
-    c12 = madd(c12, av1, bv);
-    bv = v128.load(b3, 32);
-    c03 = madd(c03, av0, bv);
-    c13 = madd(c13, av1, bv);
-    if (a0 + 48 >= end) break;
-
-    av0 = v128.load(a0, 48);
-    av1 = v128.load(a1, 48);
-    bv = v128.load(b0, 48);
-    c00 = madd(c00, av0, bv);
-    c10 = madd(c10, av1, bv);
-    bv = v128.load(b1, 48);
-    c01 = madd(c01, av0, bv);
-    c11 = madd(c11, av1, bv);
-    bv = v128.load(b2, 48);
-    c02 = madd(c02, av0, bv);
-    c12 = madd(c12, av1, bv);
-    bv = v128.load(b3, 48);
-    c03 = madd(c03, av0, bv);
-    c13 = madd(c13, av1, bv);
-    a0 += 64;
-    a1 += 64;
-    b0 += 64;
-    b1 += 64;
-    b2 += 64;
-    b3 += 64;
-  }
-  storeRow4(c, laneSums(c00, c01, c02, c03), cols, alpha, beta);
-  if (rows > 1) storeRow4(c + ldc, laneSums(c10, c11, c12, c13), cols, alpha, beta);
-}
-
-// The dot-product path (see the top of the file). Slices of at most DOT_KC steps keep a pair of rows of
-// op(A) (≤ 32 KB) in L1 across a block of DOT_NC rows of op(B)ᵀ (≤ 512 KB, in L2) that the pair passes
-// over; long slices matter, since every slice pays the lane reductions and a read-modify-write of C.
-function matmulDot(
-  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-): void {
-  const kc = blockLength(k, DOT_KC, 4);
-  const ldc = <usize>n * 4;
-  for (let pc = 0; pc < k; pc += kc) {
-    const kb = min32(kc, k - pc);
-    // Row i of op(A) and row j of op(B)ᵀ over this slice start at aRows + i*lda and bRows + j*ldb.
-    let aRows = a + <usize>pc * 4, lda = <usize>k * 4;
-    let bRows = b + <usize>pc * 4, ldb = <usize>k * 4;
-    // Transposed rows are an odd number of cache lines long, so that they fall in different L1 sets.
-    const ldt = <usize>(roundUp(kb, 16) | 16) * 4;
-    let free = scratch;
-    if (transA != 0) {
-      aRows = free;
-      lda = ldt;
-      transposeInto(a + <usize>pc * <usize>m * 4, <usize>m * 4, kb, m, aRows, lda);
-      free += <usize>m * lda;
-    }
-    if (transB == 0) {
-      bRows = free;
-      ldb = ldt;
-      transposeInto(b + <usize>pc * <usize>n * 4, <usize>n * 4, kb, n, bRows, ldb);
-    }
-    for (let jc = 0; jc < n; jc += DOT_NC) {
-      const jEnd = min32(jc + DOT_NC, n);
-      for (let i = 0; i < m; i += 2) {
-        const rows = min32(2, m - i);
-        const a0 = aRows + <usize>i * lda;
-        const a1 = rows > 1 ? a0 + lda : a0;
-        const ci = c + <usize>i * ldc;
-        for (let j = jc; j < jEnd; j += 4) {
-          const cols = min32(4, jEnd - j);
-          const b0 = bRows + <usize>j * ldb;
-          const b1 = cols > 1 ? b0 + ldb : b0;
-          const b2 = cols > 2 ? b1 + ldb : b1;
-          const b3 = cols > 3 ? b2 + ldb : b2;
-          dotTile(a0, a1, b0, b1, b2, b3, kb, ci + <usize>j * 4, ldc, rows, cols, alpha, pc > 0 ? 1 : beta);
         }
       }
     }
