@@ -27,6 +27,8 @@ describe('xent CLI', () => {
       expect(l.evaluationAccuracy).toBeGreaterThan(0.6);
       expect(l.evaluationAccuracy).toBeLessThanOrEqual(1);
       expect(l.evaluationCost).toBeGreaterThan(0);
+      expect(l.trainingCost).toBeGreaterThan(0);
+      expect(l.trainingAccuracy).toBeUndefined();
       expect(l.seconds).toBeGreaterThan(0);
       expect(l.evalSeconds).toBeGreaterThan(0);
     }
@@ -45,7 +47,7 @@ describe('xent CLI', () => {
   it('prints a readable line per epoch', () => {
     const r = xent('train', '--sizes', '784,10', '--training-size', '500', '--epochs', '1', '--eval', 'validation');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^epoch 1\/1 {2}accuracy \d+\.\d\d% {2}cost \d+\.\d{4} {2}\d+\.\d\d s \(eval \d+\.\d\d s\)\n/);
+    expect(r.out).toMatch(/^epoch 1\/1 {2}accuracy \d+\.\d\d% {2}cost \d+\.\d{4} {2}training cost \d+\.\d{4} {2}\d+\.\d\d s \(eval \d+\.\d\d s\)\n/);
     expect(r.out).toMatch(/done: best validation accuracy \d+\.\d\d% at epoch 1/);
   });
 
