@@ -78,7 +78,7 @@ export function f64(p: Parsed): Float64Array {
 }
 
 /** "[rows,cols]" or "[n]" for messages. */
-export function shapeText(p: Parsed): string {
+function shapeText(p: Parsed): string {
   return p.kind === 'vector' ? `[${p.cols}]` : `[${p.rows},${p.cols}]`;
 }
 

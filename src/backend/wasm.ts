@@ -78,7 +78,7 @@ export function relaxedSimdSupported(): boolean {
 }
 
 /** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
-export function compileXentModule(flavor: SimdFlavor): Promise<WebAssembly.Module> {
+function compileXentModule(flavor: SimdFlavor): Promise<WebAssembly.Module> {
   compiled[flavor] ??= WebAssembly.compile(decodeBase64(flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64));
   return compiled[flavor];
 }

@@ -104,7 +104,7 @@ function emptyRule(compat: Compat): 'zero' | 'nan' | 'throw' {
 }
 
 /** Plans a dense-target categorical cross-entropy. */
-export function planCategorical(fn: string, predictions: unknown, targets: unknown, options: CategoricalOptions | undefined): CePlan {
+function planCategorical(fn: string, predictions: unknown, targets: unknown, options: CategoricalOptions | undefined): CePlan {
   const o = checkOptions(fn, options, KEYS);
   const c = common(fn, o, predictions);
   const t = parse(fn, 'targets', targets);
@@ -132,7 +132,7 @@ export function planCategorical(fn: string, predictions: unknown, targets: unkno
 }
 
 /** Reads integer labels, one per row, each in [0, K) or equal to ignoreIndex (when one is given). */
-export function parseLabels(fn: string, value: unknown, rows: number, classes: number, ignoreIndex: number | undefined): Int32Array {
+function parseLabels(fn: string, value: unknown, rows: number, classes: number, ignoreIndex: number | undefined): Int32Array {
   let src: ArrayLike<unknown>;
   if (typeof value === 'number') src = [value];
   else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) src = value as ArrayLike<unknown>;
@@ -149,7 +149,7 @@ export function parseLabels(fn: string, value: unknown, rows: number, classes: n
 }
 
 /** Plans a sparse (integer label) categorical cross-entropy. */
-export function planSparse(fn: string, predictions: unknown, labels: unknown, options: SparseOptions | undefined): CePlan {
+function planSparse(fn: string, predictions: unknown, labels: unknown, options: SparseOptions | undefined): CePlan {
   const o = checkOptions(fn, options, [...KEYS, 'ignoreIndex']);
   const c = common(fn, o, predictions);
   const given = o.ignoreIndex !== undefined
@@ -179,17 +179,17 @@ function runCe(be: Backend, q: CePlan, value: boolean, gradient: boolean) {
 }
 
 /** Runs a planned cross-entropy: the reduced value, or per-row values for 'none'. */
-export function runValue(be: Backend, q: CePlan): number | number[] | Float64Array {
+function runValue(be: Backend, q: CePlan): number | number[] | Float64Array {
   return reduceRows(q, runCe(be, q, true, false).out);
 }
 
 /** Runs a planned cross-entropy's gradient (row-major, Float64). */
-export function runGrad(be: Backend, q: CePlan): Float64Array {
+function runGrad(be: Backend, q: CePlan): Float64Array {
   return runCe(be, q, false, true).grad;
 }
 
 /** Runs a planned cross-entropy's value and gradient in one kernel pass. */
-export function runBoth(be: Backend, q: CePlan) {
+function runBoth(be: Backend, q: CePlan) {
   const { out, grad } = runCe(be, q, true, true);
   return { value: reduceRows(q, out), grad };
 }

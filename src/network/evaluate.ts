@@ -62,8 +62,7 @@ export function costOf(net: Network, z: Float32Array, data: Dataset): number {
   const z64 = Float64Array.from(z);
   const out = new Float64Array(net.cost === 'log-likelihood' ? n : n * K);
   if (net.cost === 'log-likelihood') {
-    const labels = classes(data, K);
-    if (data.labels instanceof Uint8Array) be.cce(z64, null, labels, null, null, out, null, n, K, -1, CeMode.logits, 0, 0, 1);
+    if (data.labels instanceof Uint8Array) be.cce(z64, null, classes(data, K), null, null, out, null, n, K, -1, CeMode.logits, 0, 0, 1);
     else be.cce(z64, Float64Array.from(data.labels), null, null, null, out, null, n, K, -1, CeMode.logits, 0, 0, 1);
   } else {
     const y = new Float64Array(n * K);

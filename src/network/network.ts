@@ -32,7 +32,7 @@ export interface NetworkOptions {
 const ACT = { sigmoid: 0, tanh: 1, relu: 2, softmax: 3 } as const;
 const COST = { 'cross-entropy': 0, quadratic: 1, 'log-likelihood': 2 } as const;
 /** Rows per forward chunk when evaluating. */
-export const EVAL_CHUNK = 256;
+const EVAL_CHUNK = 256;
 
 /** Data already copied into a backend's memory. */
 export interface DeviceData {
