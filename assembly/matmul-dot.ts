@@ -141,13 +141,14 @@ const DOT_NC: i32 = 32;
 // over; long slices matter, since every slice pays the lane reductions and a read-modify-write of C.
 export function matmulDot(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  ldaIn: i32,
 ): void {
   const kc = blockLength(k, DOT_KC, 4);
   const ldc = <usize>n * 4;
   for (let pc = 0; pc < k; pc += kc) {
     const kb = min32(kc, k - pc);
     // Row i of op(A) and row j of op(B)ᵀ over this slice start at aRows + i*lda and bRows + j*ldb.
-    let aRows = a + <usize>pc * 4, lda = <usize>k * 4;
+    let aRows = a + <usize>pc * 4, lda = <usize>ldaIn * 4;
     let bRows = b + <usize>pc * 4, ldb = <usize>k * 4;
     // Transposed rows are an odd number of cache lines long, so that they fall in different L1 sets.
     const ldt = <usize>(roundUp(kb, 16) | 16) * 4;
@@ -155,7 +156,7 @@ export function matmulDot(
     if (transA != 0) {
       aRows = free;
       lda = ldt;
-      transposeInto(a + <usize>pc * <usize>m * 4, <usize>m * 4, kb, m, aRows, lda);
+      transposeInto(a + <usize>pc * <usize>ldaIn * 4, <usize>ldaIn * 4, kb, m, aRows, lda);
       free += <usize>m * lda;
     }
     if (transB == 0) {

@@ -123,10 +123,10 @@ function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, k: i32,
 }
 
 // Packs op(A)[ic : ic+mb, pc : pc+kb] into ceil(mb/MR) panels of kb×MR splatted f32x4 at dst.
-function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32, k: i32, transA: i32): void {
+function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
   // op(A)[i][p] is at a + i*iStride + p*pStride.
-  const iStride: usize = transA != 0 ? 4 : <usize>k * 4;
-  const pStride: usize = transA != 0 ? <usize>m * 4 : 4;
+  const iStride: usize = transA != 0 ? 4 : <usize>lda * 4;
+  const pStride: usize = transA != 0 ? <usize>lda * 4 : 4;
   for (let ir = 0; ir < mb; ir += MR) {
     const rows = min32(MR, mb - ir);
     const s = a + <usize>(ic + ir) * iStride + <usize>pc * pStride;
@@ -267,6 +267,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, m: i32,
 // The packed GEMM path (see the top of the file).
 function matmulPacked(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  lda: i32,
 ): void {
   const kc = blockLength(k, KC, 1);
   const mc = blockLength(m, MC, MR);
@@ -282,7 +283,7 @@ function matmulPacked(
       packB(b, pb, pc, kb, jc, nb, k, n, transB);
       for (let ic = 0; ic < m; ic += mc) {
         const mb = min32(mc, m - ic);
-        packA(a, pa, ic, mb, pc, kb, m, k, transA);
+        packA(a, pa, ic, mb, pc, kb, lda, transA);
         // Each B panel (kb×8, stays in L1) meets every A panel of the block (from L2).
         for (let jr = 0; jr < nb; jr += NR) {
           const cols = min32(NR, nb - jr);
@@ -312,6 +313,17 @@ export function matmulF32(
 export function gemmF32(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
 ): void {
+  gemmF32Lda(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, transA != 0 ? m : k);
+}
+
+/**
+ * gemmF32 with A's row stride as stored (lda ≥ k, or ≥ m when transA): op(A) may be a block of columns
+ * of a wider matrix, which is how a product is cut into row blocks of C when A is stored transposed.
+ */
+export function gemmF32Lda(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  lda: i32,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     const count = m * n;
@@ -320,8 +332,8 @@ export function gemmF32(
       store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
     }
   } else if (useDotPath(m, k, n, transA, transB)) {
-    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
+    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda);
   } else {
-    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
+    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda);
   }
 }

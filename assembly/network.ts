@@ -21,7 +21,8 @@
 import { expRowF32 } from './activations';
 import { bytesToF32 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
-import { gemmF32, matmulF32, matmulScratchBytes } from './matmul';
+import { matmulScratchBytes } from './matmul';
+import { gemmPar } from './parallel';
 
 const ACT_SIGMOID: i32 = 0;
 const ACT_TANH: i32 = 1;
@@ -160,7 +161,9 @@ function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void 
 }
 
 /** Forward pass of `rows` examples already in A_0; returns nothing, leaves activations in A_l. */
-function forwardRows(desc: usize, params: usize, work: usize, cap: i32, rows: i32, keepOutputZ: bool, mask: usize): void {
+function forwardRows(
+  desc: usize, params: usize, work: usize, cap: i32, rows: i32, keepOutputZ: bool, mask: usize, ctrl: usize,
+): void {
   const L = i32At(desc, 0);
   const hiddenAct = i32At(desc, 1);
   const outputAct = i32At(desc, 2);
@@ -177,12 +180,12 @@ function forwardRows(desc: usize, params: usize, work: usize, cap: i32, rows: i3
       // Many examples, few neurons: Zᵀ = W·A_{l−1}ᵀ puts the long side along the GEMM's columns
       // (measured (30,784,128) 132 µs vs (128,784,30) 189 µs), then a cheap transpose into A_l.
       const zt = f32p(work, region(desc, cap, L + R_D1));
-      matmulF32(w, aPrev, zt, s, p, rows, 0, 1, scratch);
+      gemmPar(ctrl, w, aPrev, zt, s, p, rows, 0, 1, 1, 0, scratch);
       for (let r = 0; r < rows; r++) {
         for (let k = 0; k < s; k++) store<f32>(f32p(a, r * s + k), load<f32>(f32p(zt, k * rows + r)));
       }
     } else {
-      matmulF32(aPrev, w, a, rows, p, s, 0, 1, scratch);
+      gemmPar(ctrl, aPrev, w, a, rows, p, s, 0, 1, 1, 0, scratch);
     }
     if (l == L && keepOutputZ) {
       for (let r = 0; r < rows; r++) {
@@ -211,7 +214,7 @@ function forwardRows(desc: usize, params: usize, work: usize, cap: i32, rows: i3
  * chunks of `cap` rows. Accuracy (argmax) and costs are computed from z_L, stably, by the caller.
  */
 export function networkForward(
-  desc: usize, params: usize, work: usize, cap: i32, inputs: usize, inputBytes: i32, count: i32, outZ: usize,
+  desc: usize, params: usize, work: usize, cap: i32, inputs: usize, inputBytes: i32, count: i32, outZ: usize, ctrl: usize,
 ): void {
   const L = i32At(desc, 0);
   const s0 = i32At(desc, 4);
@@ -221,7 +224,7 @@ export function networkForward(
     const a0 = f32p(work, region(desc, cap, 0));
     if (inputBytes) bytesToF32(inputs + <usize>(start * s0), a0, rows * s0);
     else memory.copy(a0, f32p(inputs, start * s0), <usize>(rows * s0) << 2);
-    forwardRows(desc, params, work, cap, rows, true, 0);
+    forwardRows(desc, params, work, cap, rows, true, 0, ctrl);
     memory.copy(f32p(outZ, start * sL), f32p(work, region(desc, cap, L)), <usize>(rows * sL) << 2);
   }
 }
@@ -236,7 +239,7 @@ export function networkForward(
 export function networkTrain(
   desc: usize, params: usize, velocity: usize, work: usize, cap: i32,
   inputs: usize, inputBytes: i32, labels: usize, targets: usize, order: usize, from: i32, to: i32, batchSize: i32,
-  hyper: usize, regKind: i32, rngState: usize,
+  hyper: usize, regKind: i32, rngState: usize, ctrl: usize,
 ): void {
   const L = i32At(desc, 0);
   const hiddenAct = i32At(desc, 1);
@@ -271,7 +274,7 @@ export function networkTrain(
         off += s;
       }
     }
-    forwardRows(desc, params, work, cap, rows, false, mask);
+    forwardRows(desc, params, work, cap, rows, false, mask, ctrl);
     // Output error δ_L = A_L − Y (times σ'(z) for the quadratic cost).
     let delta = f32p(work, region(desc, cap, L + R_D0));
     let next = f32p(work, region(desc, cap, L + R_D1));
@@ -305,7 +308,7 @@ export function networkTrain(
       }
       if (l > 1) {
         // δ_{l−1} with the weights as they were before this step's update.
-        matmulF32(delta, w, next, rows, s, p, 0, 0, scratch);
+        gemmPar(ctrl, delta, w, next, rows, s, p, 0, 0, 1, 0, scratch);
         maskOff -= p;
         for (let r = 0; r < rows; r++) {
           for (let k = 0; k < p; k++) {
@@ -322,9 +325,9 @@ export function networkTrain(
       }
       if (!velocity && regKind != REG_L1) {
         // Plain SGD with L2 fused into the gradient product: W ← (1 − ηλ/n)·W − (η/m)·δᵀ·A_{l−1}.
-        gemmF32(delta, aPrev, w, s, rows, p, 1, 0, -scale, <f32>1.0 - decay, scratch);
+        gemmPar(ctrl, delta, aPrev, w, s, rows, p, 1, 0, -scale, <f32>1.0 - decay, scratch);
       } else {
-        matmulF32(delta, aPrev, g, s, rows, p, 1, 0, scratch);
+        gemmPar(ctrl, delta, aPrev, g, s, rows, p, 1, 0, 1, 0, scratch);
         update(w, g, s * p, velocity ? f32p(velocity, wOff) : 0, scale, decay, mu, regKind);
       }
       update(b, gb, s, velocity ? f32p(velocity, wOff + s * p) : 0, scale, 0, mu, 0);

@@ -3,8 +3,8 @@
 import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
 import { createReferenceBackend } from './backend/reference/index.js';
-import { createWasmBackend, relaxedSimdSupported } from './backend/wasm.js';
-import { checkChoice, checkOptions, rangeError } from './errors.js';
+import { createWasmBackend, relaxedSimdSupported, threadsUnavailable } from './backend/wasm.js';
+import { checkChoice, checkOptions, describe, rangeError } from './errors.js';
 import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
   type InfoOptions,
@@ -31,6 +31,12 @@ export interface XentOptions {
    * the engine supports it, else plain SIMD; 'plain' or 'relaxed' force one (relaxed throws if unsupported).
    */
   simd?: 'auto' | 'plain' | 'relaxed';
+  /**
+   * 1 (default), or 2: a worker thread on shared WASM memory takes half of every large matrix product
+   * (worker_threads in Node; a Web Worker in cross-origin-isolated browsers). Worth it for products of
+   * a few MFLOP and more, e.g. batches of 100+ in training; dispose() stops the worker.
+   */
+  threads?: 1 | 2;
 }
 
 /** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
@@ -77,6 +83,8 @@ export interface Xent {
   readonly backend: 'wasm' | 'reference';
   /** The WASM build in use ('plain' or 'relaxed' SIMD); null on the reference backend. */
   readonly simd: 'plain' | 'relaxed' | null;
+  /** Threads the kernels run on (1, or 2 with createXent({ threads: 2 })). */
+  readonly threads: 1 | 2;
   entropy(p: Input, options?: InfoOptions): RowValues;
   crossEntropy(p: Input, q: Input, options?: InfoOptions): RowValues;
   klDivergence(p: Input, q: Input, options?: InfoOptions): RowValues;
@@ -115,7 +123,7 @@ export interface Xent {
 }
 
 /** Builds the API object over a backend. */
-export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xent {
+export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, threads: 1 | 2 = 1): Xent {
   const grad: XentGrad = {
     entropy: (p, o) => entropyGrad(be, p, o) as Gradient,
     crossEntropy: (p, q, o) => crossEntropyGrad(be, p, q, o) as Gradient,
@@ -136,6 +144,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xe
   const api = {
     backend: be.name,
     simd,
+    threads,
     entropy: (p: Input, o?: InfoOptions) => entropy(be, p, o),
     crossEntropy: (p: Input, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o),
     klDivergence: (p: Input, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o),
@@ -162,11 +171,14 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null): Xe
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */
 export async function createXent(options?: XentOptions): Promise<Xent> {
   const fn = 'createXent';
-  const o = checkOptions(fn, options, ['backend', 'simd']);
+  const o = checkOptions(fn, options, ['backend', 'simd', 'threads']);
   const backend = checkChoice(fn, 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
   const simd = checkChoice(fn, 'simd', o.simd, ['auto', 'plain', 'relaxed'] as const, 'auto');
+  const threads = o.threads ?? 1;
+  if (threads !== 1 && threads !== 2) rangeError(fn, `threads must be 1 or 2, got ${describe(o.threads)}`);
   if (backend === 'reference') {
     if (o.simd !== undefined) rangeError(fn, "simd applies to the 'wasm' backend only");
+    if (threads !== 1) rangeError(fn, "threads applies to the 'wasm' backend only");
     return xentOn(createReferenceBackend());
   }
   const relaxed = relaxedSimdSupported();
@@ -174,5 +186,9 @@ export async function createXent(options?: XentOptions): Promise<Xent> {
     rangeError(fn, 'this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)');
   }
   const flavor = simd === 'plain' || !relaxed ? 'plain' : 'relaxed';
-  return xentOn(await createWasmBackend(flavor), flavor);
+  if (threads === 2) {
+    const why = threadsUnavailable();
+    if (why) rangeError(fn, `threads: 2 cannot run here: ${why}`);
+  }
+  return xentOn(await createWasmBackend(flavor, threads), flavor, threads);
 }

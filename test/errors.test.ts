@@ -223,7 +223,8 @@ describe('createXent', () => {
     await expect(createXent({ backend: 'gpu' as 'wasm' })).rejects.toThrow(/^createXent: backend must be one of 'wasm', 'reference', got "gpu"/);
   });
   it('rejects an unknown option with a TypeError', async () => {
-    await expect(createXent({ threads: 4 } as object)).rejects.toThrow(TypeError);
-    await expect(createXent({ threads: 4 } as object)).rejects.toThrow(/^createXent: unknown option "threads"/);
+    await expect(createXent({ workers: 4 } as object)).rejects.toThrow(TypeError);
+    await expect(createXent({ workers: 4 } as object)).rejects.toThrow(/^createXent: unknown option "workers"/);
+    await expect(createXent({ threads: 4 } as object)).rejects.toThrow(RangeError);
   });
 });

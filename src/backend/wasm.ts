@@ -4,7 +4,8 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
-import { wasmBase64, wasmRelaxedBase64 } from './wasm-binary.js';
+import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
+import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
 export interface Kernels {
@@ -28,14 +29,19 @@ export interface Kernels {
     scratch: number): void;
   gemmF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
     alpha: number, beta: number, scratch: number): void;
+  gemmF32Lda(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
+    alpha: number, beta: number, scratch: number, lda: number): void;
+  gemmPar(ctrl: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
+    transB: number, alpha: number, beta: number, scratch: number): void;
+  parCtrlBytes(): number;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
-    outZ: number): void;
+    outZ: number, ctrl: number): void;
   networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, inputBytes: number,
     labels: number,
     targets: number, order: number, from: number, to: number, batchSize: number, hyper: number, regKind: number,
-    rng: number): void;
+    rng: number, ctrl: number): void;
 }
 
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
@@ -67,7 +73,7 @@ type Arr = Float32Array | Float64Array | Int32Array;
 /** Which build of the kernels: f32x4 SIMD, or SIMD with relaxed multiply-add. */
 export type SimdFlavor = 'plain' | 'relaxed';
 
-const compiled: Partial<Record<SimdFlavor, Promise<WebAssembly.Module>>> = {};
+const compiled: Partial<Record<string, Promise<WebAssembly.Module>>> = {};
 
 let relaxedSupport: boolean | undefined;
 
@@ -78,9 +84,24 @@ export function relaxedSimdSupported(): boolean {
 }
 
 /** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
-function compileXentModule(flavor: SimdFlavor): Promise<WebAssembly.Module> {
-  compiled[flavor] ??= WebAssembly.compile(decodeBase64(flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64));
-  return compiled[flavor];
+function compileXentModule(flavor: SimdFlavor, threads: boolean): Promise<WebAssembly.Module> {
+  const key = `${flavor}${threads ? '-threads' : ''}`;
+  const base64 = threads
+    ? (flavor === 'relaxed' ? wasmRelaxedThreadsBase64 : wasmThreadsBase64)
+    : (flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64);
+  compiled[key] ??= WebAssembly.compile(decodeBase64(base64));
+  return compiled[key];
+}
+
+/** Pages of the shared memory's maximum (asconfig.json "maximumMemory": 4 GiB). */
+const MAX_PAGES = 65536;
+
+/** Scratch big enough for any product's GEMM (its blocking bounds it): the worker's own. */
+function largestScratch(k: Kernels): number {
+  const big = 1 << 20;
+  let bytes = 0;
+  for (const ta of [0, 1]) for (const tb of [0, 1]) bytes = Math.max(bytes, k.matmulScratchBytes(big, big, big, ta, tb));
+  return bytes;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -90,11 +111,26 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Instantiates a fresh WASM backend (its own memory) of the given build. */
-export async function createWasmBackend(flavor: SimdFlavor): Promise<WasmBackend> {
-  const module = await compileXentModule(flavor);
-  const { exports } = await instantiate<Record<string, unknown>>(module, {});
-  return new WasmBackend(exports as unknown as Kernels, flavor);
+/** Why `threads: 2` cannot run here, or null when it can. */
+export { threadsUnavailable };
+
+/**
+ * Instantiates a fresh WASM backend (its own memory) of the given build. With threads = 2 the memory is
+ * shared with a worker thread of this backend alone, which takes half of every large matrix product.
+ */
+export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1): Promise<WasmBackend> {
+  const module = await compileXentModule(flavor, threads === 2);
+  if (threads === 1) {
+    const { exports } = await instantiate<Record<string, unknown>>(module, {});
+    return new WasmBackend(exports as unknown as Kernels, flavor);
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const { exports } = await instantiate<Record<string, unknown>>(module, { env: { memory } });
+  const be = new WasmBackend(exports as unknown as Kernels, flavor);
+  const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
+  const scratch = be.heap.alloc(largestScratch(be.kernels));
+  be.attachWorker(ctrl, await startWorker(module, memory, ctrl, scratch));
+  return be;
 }
 
 /** The address of a device array of this backend (0 for null). */
@@ -111,9 +147,35 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly heap: Heap;
   private disposed = false;
+  /** The two-thread control block (assembly/parallel.ts), 0 on one thread. */
+  private ctrl = 0;
+  private worker: WorkerThread | null = null;
 
   constructor(readonly kernels: Kernels, readonly simd: SimdFlavor) {
     this.heap = new Heap(kernels.memory, kernels.heapBase());
+  }
+
+  /** Threads this backend computes on. */
+  get threads(): 1 | 2 {
+    return this.worker ? 2 : 1;
+  }
+
+  /** Products (row blocks) the worker thread has computed so far; 0 on one thread. */
+  workerTasks(): number {
+    return this.ctrl ? new Int32Array(this.kernels.memory.buffer, this.ctrl, 4)[2]! : 0;
+  }
+
+  /** Hands large products to a started worker from now on (createWasmBackend with threads = 2). */
+  attachWorker(ctrl: number, worker: WorkerThread): void {
+    this.ctrl = ctrl;
+    this.worker = worker;
+  }
+
+  /** Throws if the worker thread trapped (the product it was given is then incomplete). */
+  private checkWorker(): void {
+    if (this.ctrl && new Int32Array(this.kernels.memory.buffer, this.ctrl, 1)[0] === WORKER_FAILED) {
+      throw new Error('xent: the worker thread failed; this instance cannot be used any more');
+    }
   }
 
   /**
@@ -191,7 +253,8 @@ export class WasmBackend implements Backend {
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
     const scratch = this.kernels.matmulScratchBytes(m, k, n, ta, tb);
-    this.run([a, b], [c], (pa, pb, pc, ps) => this.kernels.matmulF32(pa!, pb!, pc!, m, k, n, ta, tb, ps!), scratch);
+    this.run([a, b], [c], (pa, pb, pc, ps) => this.kernels.gemmPar(this.ctrl, pa!, pb!, pc!, m, k, n, ta, tb, 1, 0, ps!), scratch);
+    this.checkWorker();
   }
 
   alloc(type: DeviceType, length: number): DeviceArray {
@@ -207,7 +270,8 @@ export class WasmBackend implements Backend {
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void {
     this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs),
-      inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ));
+      inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ), this.ctrl);
+    this.checkWorker();
   }
 
   networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
@@ -215,7 +279,8 @@ export class WasmBackend implements Backend {
     to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void {
     this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
       ptr(this, inputs), inputs.type === 'u8' ? 1 : 0, ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
-      ptr(this, hyper), regKind, ptr(this, rng));
+      ptr(this, hyper), regKind, ptr(this, rng), this.ctrl);
+    this.checkWorker();
   }
 
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
@@ -224,7 +289,8 @@ export class WasmBackend implements Backend {
     const tb = transB ? 1 : 0;
     const scratch = this.kernels.matmulScratchBytes(m, k, n, ta, tb);
     // C is read (β·C) and written in place.
-    this.run([a, b, c], [c], (pa, pb, pc, _, ps) => this.kernels.gemmF32(pa!, pb!, pc!, m, k, n, ta, tb, alpha, beta, ps!), scratch);
+    this.run([a, b, c], [c], (pa, pb, pc, _, ps) => this.kernels.gemmPar(this.ctrl, pa!, pb!, pc!, m, k, n, ta, tb, alpha, beta, ps!), scratch);
+    this.checkWorker();
   }
 
   liveBytes(): number {
@@ -233,5 +299,7 @@ export class WasmBackend implements Backend {
 
   dispose(): void {
     this.disposed = true;
+    this.worker?.stop();
+    this.worker = null;
   }
 }

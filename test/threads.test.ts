@@ -1,0 +1,208 @@
+// createXent({ threads: 2 }): a worker thread on shared WASM memory takes the second row block of every
+// large product. The results must equal the reference backend's within f32 rounding (every transpose,
+// awkward sizes on both sides of the split threshold), training must learn the same, two threaded
+// instances must not interfere, and the worker must never keep a process alive or outlive dispose().
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createXent, type Xent } from '../src/index.js';
+import { xentOn } from '../src/xent.js';
+import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
+import { createReferenceBackend } from '../src/backend/reference/index.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { mulberry32 as rng } from './helpers.js';
+
+const F32 = { rel: 2e-5, abs: 2e-6 };
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+
+/** |a − b| ≤ abs + rel·max(|a|, |b|, scale) element-wise (scale: the size of the sums involved). */
+function agree(label: string, a: ArrayLike<number>, b: ArrayLike<number>, scale: number): void {
+  expect(a.length, label).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    const bound = F32.abs + F32.rel * Math.max(Math.abs(a[i]!), Math.abs(b[i]!), scale);
+    if (!(Math.abs(a[i]! - b[i]!) <= bound)) expect.fail(`${label} [${i}]: ${a[i]} vs reference ${b[i]}`);
+  }
+}
+
+/** The address of a WASM backend's array. */
+const at = (d: unknown) => (d as { ptr: number }).ptr;
+
+function blobs(count: number, inputSize: number, classes: number, seed: number): Dataset {
+  const r = rng(seed);
+  const inputs = new Float32Array(count * inputSize);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = i % classes;
+    for (let k = 0; k < inputSize; k++) inputs[i * inputSize + k] = (k % classes === c ? 0.8 : 0.1) + 0.2 * r();
+    labels[i] = c;
+  }
+  return { inputs, labels, count, inputSize };
+}
+
+for (const simd of ['plain', 'relaxed'] as const) describe(`threads: 2 (${simd} SIMD)`, () => {
+  let two: WasmBackend;
+  beforeAll(async () => {
+    two = await createWasmBackend(simd, 2);
+    expect(two.threads).toBe(2);
+  });
+  afterAll(() => two.dispose());
+
+  it('gemm C = β·C + α·op(A)·op(B) agrees with the reference in every transpose, split and unsplit', () => {
+    const rb = createReferenceBackend();
+    const r = rng(31);
+    let split = 0;
+    const before = two.workerTasks();
+    for (let i = 0; i < 300; i++) {
+      // m from below the split's minimum (16) to odd sizes; k·n large enough that most products split.
+      const [m, k, n] = [pick(r, [1, 7, 15, 16, 17, 33, 64, 101]), pick(r, [3, 17, 128, 300, 512]), pick(r, [7, 64, 100, 257])];
+      if (m >= 16 && m * k * n >= 262144) split++;
+      const ta = r() < 0.5;
+      const tb = r() < 0.5;
+      const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
+      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
+      const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
+      const alpha = pick(r, [1, -0.05, 2.5]);
+      const beta = pick(r, [0, 1, 0.99995, -0.5]);
+      if (beta === 0) c0.fill(NaN); // β = 0 must not read C
+      const c1 = c0.slice();
+      const c2 = c0.slice();
+      two.gemm(a, b, c1, m, k, n, ta, tb, alpha, beta);
+      rb.gemm(a, b, c2, m, k, n, ta, tb, alpha, beta);
+      agree(`case ${i} (${m},${k},${n},${ta},${tb},α=${alpha},β=${beta})`, c1, c2, Math.max(1, k));
+    }
+    expect(split).toBeGreaterThan(60); // the two-thread path was exercised …
+    expect(two.workerTasks() - before).toBe(split); // … and the worker computed exactly those blocks
+  });
+
+  it('a large product is the same on one thread and two, within f32 rounding', async () => {
+    const one = await createWasmBackend(simd, 1);
+    const r = rng(5);
+    const [m, k, n] = [256, 1024, 300];
+    const a = Float32Array.from({ length: m * k }, () => r() - 0.5);
+    const b = Float32Array.from({ length: k * n }, () => r() - 0.5);
+    const c1 = new Float32Array(m * n);
+    const c2 = new Float32Array(m * n);
+    one.matmul(a, b, c1, m, k, n, false, false);
+    two.matmul(a, b, c2, m, k, n, false, false);
+    agree('(256,1024,300)', c2, c1, Math.sqrt(k));
+    one.dispose();
+  });
+});
+
+describe('gemmF32Lda: op(A) as a block of columns of a wider transposed matrix', () => {
+  it('agrees with the reference on the extracted block', async () => {
+    const wb = await createWasmBackend('plain', 1);
+    const rb = createReferenceBackend();
+    const k8 = wb.kernels;
+    const r = rng(9);
+    for (let i = 0; i < 200; i++) {
+      const [M, k, n] = [pick(r, [5, 17, 40, 64]), pick(r, [1, 3, 10, 129, 300]), pick(r, [1, 7, 33, 100])];
+      const i0 = Math.floor(r() * M);
+      const m = 1 + Math.floor(r() * (M - i0));
+      const tb = r() < 0.5;
+      const a = Float32Array.from({ length: k * M }, () => r() * 2 - 1); // stored k × M: op(A) = Aᵀ
+      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
+      const block = new Float32Array(k * m);
+      for (let p = 0; p < k; p++) for (let j = 0; j < m; j++) block[p * m + j] = a[p * M + i0 + j]!;
+      const want = new Float32Array(m * n);
+      rb.gemm(block, b, want, m, k, n, true, tb, 1, 0);
+      const A = wb.alloc('f32', a.length);
+      const B = wb.alloc('f32', b.length);
+      const C = wb.alloc('f32', m * n);
+      const s = wb.heap.alloc(k8.matmulScratchBytes(m, k, n, 1, tb ? 1 : 0));
+      A.write(a);
+      B.write(b);
+      k8.gemmF32Lda(at(A) + 4 * i0, at(B), at(C), m, k, n, 1, tb ? 1 : 0, 1, 0, s, M);
+      agree(`case ${i} (M=${M}, i0=${i0}, m=${m}, k=${k}, n=${n}, transB=${tb})`, C.read(), want, Math.max(1, k));
+      for (const d of [A, B, C]) d.free();
+      wb.heap.free(s);
+    }
+    expect(wb.liveBytes()).toBe(0);
+  });
+});
+
+describe('createXent({ threads: 2 })', () => {
+  let x1: Xent;
+  let x2: Xent;
+  let be2: WasmBackend;
+  beforeAll(async () => {
+    x1 = await createXent({ simd: 'plain' });
+    be2 = await createWasmBackend('plain', 2);
+    x2 = xentOn(be2, 'plain', 2); // createXent({ simd: 'plain', threads: 2 }), with the backend in hand
+  });
+  afterAll(() => {
+    x1.dispose();
+    x2.dispose();
+  });
+
+  it('reports its threads and rejects bad values by name', async () => {
+    const x = await createXent({ threads: 2 });
+    expect(x1.threads).toBe(1);
+    expect(x.threads).toBe(2);
+    x.dispose();
+    await expect(createXent({ threads: 3 as never })).rejects.toThrow(/createXent: threads must be 1 or 2, got 3/);
+    await expect(createXent({ threads: 1.5 as never })).rejects.toThrow(/threads must be 1 or 2/);
+    await expect(createXent({ backend: 'reference', threads: 2 })).rejects.toThrow(/threads applies to the 'wasm' backend only/);
+  });
+
+  it('trains like one thread: the same accuracy, weights within f32 rounding (batches large enough to split)', async () => {
+    const data = blobs(1024, 300, 4, 3);
+    const train = async (x: Xent) => {
+      const net = x.network([300, 40, 4], { seed: 11 });
+      const h = await net.train(data, { epochs: 2, batchSize: 128, eta: 0.5, lambda: 1, evaluationData: data });
+      const out = { params: net.parameters(), accuracy: h.evaluationAccuracy.at(-1) };
+      net.dispose();
+      return out;
+    };
+    const a = await train(x1);
+    const t0 = be2.workerTasks();
+    const b = await train(x2);
+    expect(be2.workerTasks()).toBeGreaterThan(t0 + 2 * 8); // ≥ one split product per mini-batch
+    expect(b.accuracy).toBe(a.accuracy);
+    expect(a.accuracy).toBeGreaterThan(0.9);
+    agree('weights after 2 epochs', b.params, a.params, 1);
+    expect(Array.from(b.params)).not.toEqual(Array.from(new Float32Array(b.params.length)));
+  });
+
+  it('two threaded instances in one process do not interfere', async () => {
+    const other = await createXent({ simd: 'plain', threads: 2 });
+    const r = rng(4);
+    const [m, k, n] = [64, 512, 128];
+    const A = { data: Float32Array.from({ length: m * k }, () => r() - 0.5), shape: [m, k] as [number, number] };
+    const B = { data: Float32Array.from({ length: k * n }, () => r() - 0.5), shape: [k, n] as [number, number] };
+    const A2 = { data: A.data.map((v) => -v), shape: A.shape };
+    const want = x1.matmul(A, B) as { data: Float32Array };
+    for (let i = 0; i < 20; i++) {
+      const c = x2.matmul(A, B) as { data: Float32Array };
+      const d = other.matmul(A2, B) as { data: Float32Array };
+      agree(`round ${i}`, c.data, want.data, Math.sqrt(k));
+      agree(`round ${i} (negated)`, d.data, want.data.map((v) => -v), Math.sqrt(k));
+    }
+    other.dispose();
+    expect(() => other.matmul(A, B)).toThrow(/disposed/);
+  });
+});
+
+describe('the worker thread and the process', () => {
+  const script = (dispose: boolean) => `
+    import { createXent } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+    const x = await createXent({ threads: 2 });
+    const a = { data: new Float32Array(64 * 512).fill(0.5), shape: [64, 512] };
+    const b = { data: new Float32Array(512 * 64).fill(2), shape: [512, 64] };
+    const c = x.matmul(a, b);
+    console.log(x.threads, c.data[0], c.data[64 * 64 - 1]);
+    ${dispose ? 'x.dispose();' : ''}`;
+
+  for (const dispose of [true, false]) {
+    it(`a process exits after its work ${dispose ? 'with' : 'without'} dispose() (the worker never holds it)`, () => {
+      const t = Date.now();
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script(dispose)], { encoding: 'utf8', timeout: 20000 });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim()).toBe('2 512 512'); // 512 × 0.5 × 2, computed by both threads' row blocks
+      expect(Date.now() - t).toBeLessThan(20000);
+    });
+  }
+});
