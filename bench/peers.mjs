@@ -16,10 +16,15 @@ export async function useTf(name) {
   return tf;
 }
 
-/** xent backends at the kernel level: 'plain' and 'relaxed' WASM builds (when available) and the reference. */
+/**
+ * xent backends at the kernel level: 'plain' and 'relaxed' WASM builds (when available), the default
+ * build on two threads (createXent({ threads: 2 })), and the reference.
+ */
 export async function xentBackends() {
+  const relaxed = relaxedSimdSupported();
   const list = [['xent wasm', await createWasmBackend('plain')]];
-  if (relaxedSimdSupported()) list.push(['xent relaxed', await createWasmBackend('relaxed')]);
+  if (relaxed) list.push(['xent relaxed', await createWasmBackend('relaxed')]);
+  list.push(['xent 2 threads', await createWasmBackend(relaxed ? 'relaxed' : 'plain', 2)]);
   list.push(['xent reference', createReferenceBackend()]);
   return list;
 }

@@ -59,7 +59,8 @@ async function gemm() {
       A.write(a);
       B.write(b);
       const scratch = be.heap.alloc(be.kernels.matmulScratchBytes(m, k, n, 0, 0));
-      tasks.push([name, () => be.kernels.matmulF32(A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, scratch)]);
+      const ctrl = be.parallelControl; // 0 on one thread
+      tasks.push([name, () => be.kernels.gemmPar(ctrl, A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, 1, 0, scratch)]);
     }
     const result = await medians(tasks, m * k * n > 1e8 ? 3000 : 1000);
     for (const peer of ['wasm', 'cpu']) {
@@ -88,7 +89,8 @@ async function gemm() {
 async function epoch() {
   const mnist = await loadMnist();
   const configs = [[[784, 30, 10], 10], [[784, 100, 10], 10], [[784, 30, 10], 128]];
-  const impls = [['xent wasm', { simd: 'plain' }], ['xent relaxed', { simd: 'relaxed' }], ['xent reference', { backend: 'reference' }]];
+  const impls = [['xent wasm', { simd: 'plain' }], ['xent relaxed', { simd: 'relaxed' }], ['xent 2 threads', { threads: 2 }],
+    ['xent reference', { backend: 'reference' }]];
   for (const [sizes, batch] of configs) {
     const values = {};
     const accuracy = {};
@@ -114,6 +116,7 @@ async function epoch() {
       }
       values[name] = median(seconds);
       samples[name] = runs;
+      x.dispose(); // stops the worker of 'xent 2 threads'
     }
     await useTf('wasm');
     const tfRuns = quick ? 2 : RUNS;

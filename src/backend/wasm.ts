@@ -160,6 +160,11 @@ export class WasmBackend implements Backend {
     return this.worker ? 2 : 1;
   }
 
+  /** The two-thread control block's address for gemmPar (0 on one thread). */
+  get parallelControl(): number {
+    return this.ctrl;
+  }
+
   /** Products (row blocks) the worker thread has computed so far; 0 on one thread. */
   workerTasks(): number {
     return this.ctrl ? new Int32Array(this.kernels.memory.buffer, this.ctrl, 4)[2]! : 0;
