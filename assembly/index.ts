@@ -3,7 +3,7 @@ export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
-export { matmulF32, gemmF32, gemmF32Lda, matmulScratchBytes } from './matmul';
+export { matmulF32, gemmF32, gemmF32Ld, matmulScratchBytes } from './matmul';
 export { gemmPar, workerLoop, parCtrlBytes } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 

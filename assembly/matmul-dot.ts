@@ -141,10 +141,10 @@ const DOT_NC: i32 = 32;
 // over; long slices matter, since every slice pays the lane reductions and a read-modify-write of C.
 export function matmulDot(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-  ldaIn: i32,
+  ldaIn: i32, ldcElems: i32,
 ): void {
   const kc = blockLength(k, DOT_KC, 4);
-  const ldc = <usize>n * 4;
+  const ldc = <usize>ldcElems * 4;
   for (let pc = 0; pc < k; pc += kc) {
     const kb = min32(kc, k - pc);
     // Row i of op(A) and row j of op(B)ᵀ over this slice start at aRows + i*lda and bRows + j*ldb.

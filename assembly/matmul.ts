@@ -267,7 +267,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
 // The packed GEMM path (see the top of the file).
 function matmulPacked(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-  lda: i32,
+  lda: i32, ldcElems: i32,
 ): void {
   const kc = blockLength(k, KC, 1);
   const mc = blockLength(m, MC, MR);
@@ -275,7 +275,7 @@ function matmulPacked(
   const tile = scratch;
   const pa = scratch + <usize>TILE_BYTES;
   const pb = pa + <usize>(kc * mc) * 16;
-  const ldc = <usize>n * 4;
+  const ldc = <usize>ldcElems * 4;
   for (let jc = 0; jc < n; jc += nc) {
     const nb = min32(nc, n - jc);
     for (let pc = 0; pc < k; pc += kc) {
@@ -313,27 +313,29 @@ export function matmulF32(
 export function gemmF32(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
 ): void {
-  gemmF32Lda(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, transA != 0 ? m : k);
+  gemmF32Ld(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, transA != 0 ? m : k, n);
 }
 
 /**
- * gemmF32 with A's row stride as stored (lda ≥ k, or ≥ m when transA): op(A) may be a block of columns
- * of a wider matrix, which is how a product is cut into row blocks of C when A is stored transposed.
+ * gemmF32 with the row strides of A as stored (lda ≥ k, or ≥ m when transA) and of C (ldc ≥ n), in
+ * elements: op(A) may be a block of columns of a wider matrix and C a block of columns of a wider C,
+ * which is how a product is cut into row blocks (A stored transposed) or column blocks (B stored n×k).
  */
-export function gemmF32Lda(
+export function gemmF32Ld(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-  lda: i32,
+  lda: i32, ldc: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    const count = m * n;
-    for (let i = 0; i < count; i++) {
-      const p = c + (<usize>i << 2);
-      store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const p = c + (<usize>(i * ldc + j) << 2);
+        store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+      }
     }
   } else if (useDotPath(m, k, n, transA, transB)) {
-    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda);
+    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldc);
   } else {
-    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda);
+    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldc);
   }
 }

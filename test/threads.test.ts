@@ -56,10 +56,11 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`threads: 2 (${simd} 
     const before = two.workerTasks();
     for (let i = 0; i < 300; i++) {
       // m from below the split's minimum (16) to odd sizes; k·n large enough that most products split.
-      const [m, k, n] = [pick(r, [1, 7, 15, 16, 17, 33, 64, 101]), pick(r, [3, 17, 128, 300, 512]), pick(r, [7, 64, 100, 257])];
-      if (m >= 16 && m * k * n >= 262144) split++;
+      const [m, k, n] = [pick(r, [1, 7, 10, 15, 16, 17, 33, 64, 101]), pick(r, [3, 17, 128, 300, 784]), pick(r, [7, 16, 30, 64, 100, 257])];
       const ta = r() < 0.5;
       const tb = r() < 0.5;
+      // Row blocks when m ≥ 16, column blocks when m is small and B is stored n×k (assembly/parallel.ts).
+      if ((m >= 16 || (tb && n >= 16)) && m * k * n >= 131072) split++;
       const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
       const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
       const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
@@ -72,7 +73,7 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`threads: 2 (${simd} 
       rb.gemm(a, b, c2, m, k, n, ta, tb, alpha, beta);
       agree(`case ${i} (${m},${k},${n},${ta},${tb},α=${alpha},β=${beta})`, c1, c2, Math.max(1, k));
     }
-    expect(split).toBeGreaterThan(60); // the two-thread path was exercised …
+    expect(split).toBeGreaterThan(50); // the two-thread path was exercised …
     expect(two.workerTasks() - before).toBe(split); // … and the worker computed exactly those blocks
   });
 
@@ -91,36 +92,59 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`threads: 2 (${simd} 
   });
 });
 
-describe('gemmF32Lda: op(A) as a block of columns of a wider transposed matrix', () => {
-  it('agrees with the reference on the extracted block', async () => {
-    const wb = await createWasmBackend('plain', 1);
-    const rb = createReferenceBackend();
-    const k8 = wb.kernels;
-    const r = rng(9);
-    for (let i = 0; i < 200; i++) {
-      const [M, k, n] = [pick(r, [5, 17, 40, 64]), pick(r, [1, 3, 10, 129, 300]), pick(r, [1, 7, 33, 100])];
-      const i0 = Math.floor(r() * M);
-      const m = 1 + Math.floor(r() * (M - i0));
-      const tb = r() < 0.5;
-      const a = Float32Array.from({ length: k * M }, () => r() * 2 - 1); // stored k × M: op(A) = Aᵀ
-      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
-      const block = new Float32Array(k * m);
-      for (let p = 0; p < k; p++) for (let j = 0; j < m; j++) block[p * m + j] = a[p * M + i0 + j]!;
-      const want = new Float32Array(m * n);
-      rb.gemm(block, b, want, m, k, n, true, tb, 1, 0);
-      const A = wb.alloc('f32', a.length);
-      const B = wb.alloc('f32', b.length);
-      const C = wb.alloc('f32', m * n);
-      const s = wb.heap.alloc(k8.matmulScratchBytes(m, k, n, 1, tb ? 1 : 0));
-      A.write(a);
-      B.write(b);
-      k8.gemmF32Lda(at(A) + 4 * i0, at(B), at(C), m, k, n, 1, tb ? 1 : 0, 1, 0, s, M);
-      agree(`case ${i} (M=${M}, i0=${i0}, m=${m}, k=${k}, n=${n}, transB=${tb})`, C.read(), want, Math.max(1, k));
-      for (const d of [A, B, C]) d.free();
-      wb.heap.free(s);
-    }
-    expect(wb.liveBytes()).toBe(0);
-  });
+describe('gemmF32Ld: op(A) and C as blocks of wider matrices (row strides lda, ldc)', () => {
+  for (const simd of ['plain', 'relaxed'] as const) {
+    it(`agrees with the reference on the extracted blocks and leaves the rest of C alone (${simd})`, async () => {
+      const wb = await createWasmBackend(simd, 1);
+      const rb = createReferenceBackend();
+      const k8 = wb.kernels;
+      const r = rng(simd === 'plain' ? 9 : 10);
+      for (let i = 0; i < 300; i++) {
+        const [m, k, n] = [pick(r, [1, 3, 7, 17, 40]), pick(r, [0, 1, 3, 10, 129, 300]), pick(r, [1, 7, 33, 100])];
+        const ta = r() < 0.5;
+        const tb = r() < 0.5;
+        const padA = pick(r, [0, 1, 5]);
+        const padC = pick(r, [0, 3, 9]);
+        const i0 = Math.floor(r() * (padA + 1)); // where op(A)'s block starts inside the wider A
+        const j0 = Math.floor(r() * (padC + 1)); // where C's block starts inside the wider C
+        const lda = (ta ? m : k) + padA;
+        const ldc = n + padC;
+        const aRows = ta ? k : m;
+        const wide = Float32Array.from({ length: aRows * lda }, () => r() * 2 - 1);
+        const block = new Float32Array(m * k); // op(A) as stored, extracted: aRows × (ta ? m : k)
+        const cols = ta ? m : k;
+        for (let p = 0; p < aRows; p++) for (let j = 0; j < cols; j++) block[p * cols + j] = wide[p * lda + i0 + j]!;
+        const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
+        const c0 = Float32Array.from({ length: m * ldc }, () => r() * 2 - 1);
+        const alpha = pick(r, [1, -0.05]);
+        const beta = pick(r, [0, 1, -0.5]);
+        const want = c0.slice();
+        const cBlock = new Float32Array(m * n);
+        for (let p = 0; p < m; p++) for (let j = 0; j < n; j++) cBlock[p * n + j] = c0[p * ldc + j0 + j]!;
+        rb.gemm(block, b, cBlock, m, k, n, ta, tb, alpha, beta);
+        for (let p = 0; p < m; p++) for (let j = 0; j < n; j++) want[p * ldc + j0 + j] = cBlock[p * n + j]!;
+        const A = wb.alloc('f32', wide.length);
+        const B = wb.alloc('f32', b.length);
+        const C = wb.alloc('f32', c0.length);
+        const s = wb.heap.alloc(k8.matmulScratchBytes(m, k, n, ta ? 1 : 0, tb ? 1 : 0));
+        A.write(wide);
+        B.write(b);
+        C.write(c0);
+        k8.gemmF32Ld(at(A) + 4 * i0, at(B), at(C) + 4 * j0, m, k, n, ta ? 1 : 0, tb ? 1 : 0, alpha, beta, s, lda, ldc);
+        const got = C.read();
+        const label = `case ${i} (m=${m}, k=${k}, n=${n}, ta=${ta}, tb=${tb}, lda=${lda}+${i0}, ldc=${ldc}+${j0}, β=${beta})`;
+        agree(label, got, want, Math.max(1, k));
+        for (let p = 0; p < m; p++) {
+          for (let j = 0; j < ldc; j++) {
+            if (j < j0 || j >= j0 + n) expect(got[p * ldc + j], `${label}: C outside the block`).toBe(c0[p * ldc + j]);
+          }
+        }
+        for (const d of [A, B, C]) d.free();
+        wb.heap.free(s);
+      }
+      expect(wb.liveBytes()).toBe(0);
+    });
+  }
 });
 
 describe('createXent({ threads: 2 })', () => {

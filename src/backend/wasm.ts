@@ -29,8 +29,8 @@ export interface Kernels {
     scratch: number): void;
   gemmF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
     alpha: number, beta: number, scratch: number): void;
-  gemmF32Lda(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
-    alpha: number, beta: number, scratch: number, lda: number): void;
+  gemmF32Ld(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
+    alpha: number, beta: number, scratch: number, lda: number, ldc: number): void;
   gemmPar(ctrl: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
     transB: number, alpha: number, beta: number, scratch: number): void;
   parCtrlBytes(): number;
