@@ -41,6 +41,7 @@ const TILE_BYTES: i32 = MR * NR * 4;
 
 import { blockLength, epilogue1, epilogue4, madd, max32, min32, roundUp, storeTransposed } from './matmul-common';
 import { DOT_KC, DOT_M, DOT_N, matmulDot } from './matmul-dot';
+import { gemmShortK, SHORT_K, shortKScratchBytes } from './matmul-shortk';
 
 // The dot-product path takes a small side when k repays its lane reductions: k ≥ 32 with both operands
 // stored along k, k ≥ 128 when a small operand must first be transposed. A narrow C (small n) with
@@ -64,7 +65,7 @@ export function matmulScratchBytes(m: i32, k: i32, n: i32, transA: i32, transB: 
   const nc = min32(roundUp(n, NR), NC);
   const packed = TILE_BYTES + kc * (16 * mc + 4 * nc);
   const dot = 4 * (min32(k, DOT_KC) + 32) * ((transA != 0 ? DOT_M - 1 : 0) + (transB == 0 ? DOT_N - 1 : 0));
-  return max32(packed, dot);
+  return max32(max32(packed, dot), shortKScratchBytes(k));
 }
 
 // Packs op(B)[pc : pc+kb, jc : jc+nb] into ceil(nb/NR) panels of kb×NR f32 at dst (columns past nb zero).
@@ -333,6 +334,8 @@ export function gemmF32Ld(
         store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
       }
     }
+  } else if (transB == 0 && k <= SHORT_K && n >= 32) {
+    gemmShortK(a, b, c, m, k, n, transA, alpha, beta, scratch, lda, ldc);
   } else if (useDotPath(m, k, n, transA, transB)) {
     matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldc);
   } else {
