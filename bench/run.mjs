@@ -95,26 +95,32 @@ async function epoch() {
     const values = {};
     const accuracy = {};
     const samples = {};
+    // Runs alternate between the implementations (run 1 of each, then run 2 of each, …), so that a slow
+    // spell of this shared machine falls on all of them rather than on one.
+    const live = [];
     for (const [name, opts] of impls) {
-      let x;
       try {
-        x = await createXent(opts);
+        live.push([name, await createXent(opts)]);
       } catch {
-        continue; // relaxed SIMD not available in this engine
+        // relaxed SIMD not available in this engine
       }
-      const runs = quick ? 2 : RUNS;
-      const seconds = [];
-      for (let i = 0; i < runs; i++) {
+    }
+    const runs = quick ? 2 : RUNS;
+    const seconds = Object.fromEntries(live.map(([name]) => [name, []]));
+    for (let i = 0; i < runs; i++) {
+      for (const [name, x] of live) {
         const net = x.network(sizes, { seed: 1 }); // a fresh network: every run is the same first epoch
         const h = await net.train(mnist.training, {
           epochs: 1, batchSize: batch, eta: 0.5, evaluationData: mnist.validation,
           monitor: { evaluationAccuracy: true, evaluationCost: false },
         });
-        seconds.push(h.epochs[0].seconds);
+        seconds[name].push(h.epochs[0].seconds);
         accuracy[name] = h.evaluationAccuracy[0];
         net.dispose();
       }
-      values[name] = median(seconds);
+    }
+    for (const [name, x] of live) {
+      values[name] = median(seconds[name]);
       samples[name] = runs;
       x.dispose(); // stops the worker of 'xent 2 threads'
     }

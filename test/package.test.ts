@@ -32,6 +32,15 @@ describe('package', () => {
     expect(esm).toBe(cjs);
   });
 
+  it('threads: 2 starts its worker from CommonJS and from ESM (the eval worker follows the process mode)', () => {
+    const code = (mod: string) => `const x = await ${mod}.createXent({ threads: 2 });
+      const a = { data: new Float32Array(64 * 512).fill(1), shape: [64, 512] };
+      const c = x.matmul(a, { data: new Float32Array(512 * 64).fill(0.5), shape: [512, 64] });
+      console.log(x.threads, c.data[0], c.data[64 * 64 - 1]); x.dispose();`;
+    expect(run('cjs', `(async () => { const xent = require('xent'); ${code('xent')} })()`)).toBe('2 256 256');
+    expect(run('esm', `import * as xent from 'xent'; ${code('xent')}`)).toBe('2 256 256');
+  });
+
   it("require('xent/mnist') and import 'xent/mnist' read the IDX files", () => {
     const cjs = run('cjs', `require('xent/mnist').loadMnist({ trainingSize: 10 }).then((m) => console.log(m.training.count, m.test.labels[0]))`);
     const esm = run('esm', `import { loadMnist, readIdx } from 'xent/mnist'; const m = await loadMnist({ trainingSize: 10 }); console.log(m.training.count, m.test.labels[0], typeof readIdx)`);

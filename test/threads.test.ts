@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type Xent } from '../src/index.js';
 import { xentOn } from '../src/xent.js';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
+import { WORKER_FAILED } from '../src/backend/worker.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { mulberry32 as rng } from './helpers.js';
@@ -188,6 +189,18 @@ describe('createXent({ threads: 2 })', () => {
     expect(a.accuracy).toBeGreaterThan(0.9);
     agree('weights after 2 epochs', b.params, a.params, 1);
     expect(Array.from(b.params)).not.toEqual(Array.from(new Float32Array(b.params.length)));
+  });
+
+  it('a worker that failed (a trap in its loop marks the control block FAILED) makes the next call throw', async () => {
+    const be = await createWasmBackend('plain', 2);
+    const x = xentOn(be, 'plain', 2);
+    const a = { data: new Float32Array(64 * 64).fill(1), shape: [64, 64] as [number, number] };
+    expect((x.matmul(a, a) as { data: Float32Array }).data[0]).toBe(64);
+    // What src/backend/worker.ts does when workerLoop throws: the state word becomes FAILED. (The live
+    // worker ignores that state; a small product runs on this thread, then the failure is reported.)
+    Atomics.store(new Int32Array(be.kernels.memory.buffer, be.parallelControl, 1), 0, WORKER_FAILED);
+    expect(() => x.matmul([[1, 2]], [[3], [4]])).toThrow(/^xent: the worker thread failed; this instance cannot be used any more/);
+    x.dispose();
   });
 
   it('two threaded instances in one process do not interfere', async () => {
