@@ -288,4 +288,27 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`network: wasm (${sim
     await again.train(data, opts);
     expect(again.parameters()).toEqual(pa);
   });
+
+  // Batches of ≥ 64 rows with fewer neurons than rows take the transposed forward (Zᵀ = W·Aᵀ, bias +
+  // activation per neuron row, then a transpose): every activation and output, training and evaluation.
+  for (const [cost, hidden] of [['cross-entropy', 'sigmoid'], ['quadratic', 'tanh'], ['log-likelihood', 'relu']] as const) {
+    it(`agree with batches of 100 (the transposed forward): ${cost}, ${hidden} hidden`, async () => {
+      const w = await createXent({ backend: 'wasm', simd });
+      const r = await createXent({ backend: 'reference' });
+      const data = blobs(1000, 17, 7, 4, cost === 'quadratic');
+      const opts = { epochs: 3, batchSize: 100, eta: 0.5, lambda: 0.5 };
+      const a = w.network([17, 9, 7], { cost, hidden, seed: 5 });
+      const b = r.network([17, 9, 7], { cost, hidden, seed: 5 });
+      await a.train(data, opts);
+      await b.train(data, opts);
+      const pa = a.parameters();
+      const pb = b.parameters();
+      let worst = 0;
+      for (let i = 0; i < pa.length; i++) worst = Math.max(worst, Math.abs(pa[i]! - pb[i]!) / (1e-3 + Math.abs(pb[i]!)));
+      expect(worst).toBeLessThan(1e-3);
+      expect(a.accuracy(data)).toBe(b.accuracy(data));
+      expect(a.totalCost(data)).toBeCloseTo(b.totalCost(data), 4);
+      expect(Array.from(pa)).not.toEqual(Array.from(w.network([17, 9, 7], { cost, hidden, seed: 5 }).parameters()));
+    });
+  }
 });
