@@ -27,17 +27,46 @@ const randomF32 = (n, seed) => {
   return Float32Array.from({ length: n }, () => r() - 0.5);
 };
 
-/** Median latency in ms of each task, ≥ RUNS samples each (tinybench, warm-up first). */
-async function medians(tasks, time) {
-  const bench = new Bench({ time: quick ? Math.min(time, 200) : time, iterations: RUNS, warmup: true });
-  for (const [name, fn] of tasks) bench.add(name, fn);
-  await bench.run();
-  const out = {};
-  for (const t of bench.tasks) {
-    if (t.result.state !== 'completed') throw new Error(`${t.name}: ${t.result.state} ${t.result.error ?? ''}`);
-    out[t.name] = { ms: t.result.latency.p50, samples: t.result.latency.samplesCount };
+/**
+ * Median latency in ms of each task (tinybench, warm-up first, ≥ RUNS samples per round). Groups of
+ * tasks (each with an optional async `before`, e.g. switching the TensorFlow.js backend) run in turn,
+ * ROUNDS times, each round taking 1/ROUNDS of the time; a task's figure is the median of its round
+ * medians. A slow spell of this shared machine then falls on every implementation alike, so the ratios
+ * hold even when the absolute figures move.
+ */
+const ROUNDS = 3;
+async function medians(groups, time) {
+  const p50s = {};
+  const samples = {};
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const { before, tasks } of groups) {
+      await before?.();
+      const bench = new Bench({ time: (quick ? Math.min(time, 200) : time) / ROUNDS, iterations: RUNS, warmup: true });
+      for (const [name, fn] of tasks) bench.add(name, fn);
+      await bench.run();
+      for (const t of bench.tasks) {
+        if (t.result.state !== 'completed') throw new Error(`${t.name}: ${t.result.state} ${t.result.error ?? ''}`);
+        (p50s[t.name] ??= []).push(t.result.latency.p50);
+        samples[t.name] = (samples[t.name] ?? 0) + t.result.latency.samplesCount;
+      }
+    }
   }
-  return out;
+  return Object.fromEntries(Object.keys(p50s).map((name) => [name, { ms: median(p50s[name]), samples: samples[name] }]));
+}
+
+/** A TensorFlow.js task group on `backend`; `make` creates its tensors there and returns [fn, dispose]. */
+function tfGroup(backend, make) {
+  let fn;
+  let dispose = () => {};
+  return {
+    before: async () => {
+      dispose();
+      await useTf(backend);
+      [fn, dispose] = make();
+    },
+    tasks: [[`tfjs ${backend}`, () => fn()]],
+    done: () => dispose(),
+  };
 }
 
 async function gemm() {
@@ -62,20 +91,18 @@ async function gemm() {
       const ctrl = be.parallelControl; // 0 on one thread
       tasks.push([name, () => be.kernels.gemmPar(ctrl, A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, 1, 0, scratch)]);
     }
-    const result = await medians(tasks, m * k * n > 1e8 ? 3000 : 1000);
-    for (const peer of ['wasm', 'cpu']) {
-      await useTf(peer);
+    const peers = ['wasm', 'cpu'].map((peer) => tfGroup(peer, () => {
       const ta = tf.tensor2d(a, [m, k]);
       const tb = tf.tensor2d(b, [k, n]);
-      const r = await medians([[`tfjs ${peer}`, () => {
+      const run = () => {
         const c = tf.matMul(ta, tb);
         c.dataSync();
         c.dispose();
-      }]], m * k * n > 1e8 ? 3000 : 1000);
-      Object.assign(result, r);
-      ta.dispose();
-      tb.dispose();
-    }
+      };
+      return [run, () => { ta.dispose(); tb.dispose(); }];
+    }));
+    const result = await medians([{ tasks }, ...peers], m * k * n > 1e8 ? 4000 : 1500);
+    peers.forEach((g) => g.done());
     const flops = 2 * m * k * n;
     rows.push({
       suite: 'gemm', name: `GEMM (${m},${k},${n})`, unit: 'GFLOP/s', higherIsBetter: true,
@@ -95,8 +122,8 @@ async function epoch() {
     const values = {};
     const accuracy = {};
     const samples = {};
-    // Runs alternate between the implementations (run 1 of each, then run 2 of each, …), so that a slow
-    // spell of this shared machine falls on all of them rather than on one.
+    // Runs alternate between the implementations, TensorFlow.js included (run 1 of each, then run 2 of
+    // each, …), so that a slow spell of this shared machine falls on all of them rather than on one.
     const live = [];
     for (const [name, opts] of impls) {
       try {
@@ -107,7 +134,12 @@ async function epoch() {
     }
     const runs = quick ? 2 : RUNS;
     const seconds = Object.fromEntries(live.map(([name]) => [name, []]));
+    const tfSeconds = [];
+    await useTf('wasm');
     for (let i = 0; i < runs; i++) {
+      const r = await tfEpoch(tf, mnist, sizes, batch, 0.5, 1);
+      tfSeconds.push(r.seconds);
+      accuracy['tfjs wasm'] = r.accuracy;
       for (const [name, x] of live) {
         const net = x.network(sizes, { seed: 1 }); // a fresh network: every run is the same first epoch
         const h = await net.train(mnist.training, {
@@ -124,16 +156,8 @@ async function epoch() {
       samples[name] = runs;
       x.dispose(); // stops the worker of 'xent 2 threads'
     }
-    await useTf('wasm');
-    const tfRuns = quick ? 2 : RUNS;
-    const tfSeconds = [];
-    for (let i = 0; i < tfRuns; i++) {
-      const r = await tfEpoch(tf, mnist, sizes, batch, 0.5, 1);
-      tfSeconds.push(r.seconds);
-      accuracy['tfjs wasm'] = r.accuracy;
-    }
     values['tfjs wasm'] = median(tfSeconds);
-    samples['tfjs wasm'] = tfRuns;
+    samples['tfjs wasm'] = runs;
     rows.push({ suite: 'epoch', name: `MNIST epoch ${sizes.join('-')} batch ${batch}`, unit: 's', higherIsBetter: false, values, samples, accuracy });
     process.stderr.write(`  ${rows.at(-1).name} done\n`);
   }
@@ -159,20 +183,21 @@ async function losses() {
     const run = (x) => () => x.valueAndGrad.categoricalCrossEntropy(logits, targets, opts); // one kernel pass
     const tasks = [['xent wasm', run(xw)], ['xent reference', run(xr)]];
     if (xx) tasks.splice(1, 0, ['xent relaxed', run(xx)]);
-    const result = await medians(tasks, 1000);
-    await useTf('wasm');
-    const tz = tf.tensor2d(Float32Array.from(data), [n, k]);
-    const ty = tf.tensor2d(Float32Array.from(y), [n, k]);
-    const vg = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(ty, z));
-    Object.assign(result, await medians([['tfjs wasm', () => {
-      const { value, grad } = vg(tz);
-      value.dataSync();
-      grad.dataSync();
-      value.dispose();
-      grad.dispose();
-    }]], 1000));
-    tz.dispose();
-    ty.dispose();
+    const peer = tfGroup('wasm', () => {
+      const tz = tf.tensor2d(Float32Array.from(data), [n, k]);
+      const ty = tf.tensor2d(Float32Array.from(y), [n, k]);
+      const vg = tf.valueAndGrad((z) => tf.losses.softmaxCrossEntropy(ty, z));
+      const run = () => {
+        const { value, grad } = vg(tz);
+        value.dataSync();
+        grad.dataSync();
+        value.dispose();
+        grad.dispose();
+      };
+      return [run, () => { tz.dispose(); ty.dispose(); }];
+    });
+    const result = await medians([{ tasks }, peer], 1500);
+    peer.done();
     rows.push({
       suite: 'losses', name: `categorical CE from logits, value + gradient ${n}×${k}`, unit: 'ms', higherIsBetter: false,
       values: Object.fromEntries(Object.entries(result).map(([name, v]) => [name, v.ms])),
