@@ -172,3 +172,18 @@ export function softmaxRow(z: number[]): number[] {
 export function oneHotRows(labels: readonly number[], K: number): number[][] {
   return labels.map((l) => Array.from({ length: K }, (_, k) => (k === l ? 1 : 0)));
 }
+
+/**
+ * Random operands of C = β·C + α·op(A)·op(B) for an m×k by k×n product: A, B and C in [−1, 1), α from
+ * {1, −0.05, 2.5}, β from {0, 1, 0.99995, −0.5}; with β = 0, C is NaN (the kernel must not read it).
+ */
+export function gemmOperands(r: () => number, m: number, k: number, n: number) {
+  const choose = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
+  const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
+  const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
+  const alpha = choose([1, -0.05, 2.5]);
+  const beta = choose([0, 1, 0.99995, -0.5]);
+  if (beta === 0) c0.fill(NaN);
+  return { a, b, c0, alpha, beta };
+}

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type Xent } from '../src/index.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
-import { mulberry32 as rng } from './helpers.js';
+import { gemmOperands, mulberry32 as rng } from './helpers.js';
 
 type Rng = () => number;
 
@@ -272,12 +272,7 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`wasm (${simd} SIMD) 
       const [m, k, n] = [pick(r, [1, 3, 7, 17, 30, 33]), pick(r, [0, 1, 3, 10, 16, 17, 128]), pick(r, [1, 3, 7, 17, 33, 36, 64, 100])];
       const ta = r() < 0.5;
       const tb = r() < 0.5;
-      const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
-      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
-      const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
-      const alpha = pick(r, [1, -0.05, 2.5]);
-      const beta = pick(r, [0, 1, 0.99995, -0.5]);
-      if (beta === 0) c0.fill(NaN); // β = 0 must not read C
+      const { a, b, c0, alpha, beta } = gemmOperands(r, m, k, n);
       const c1 = c0.slice();
       const c2 = c0.slice();
       wb.gemm(a, b, c1, m, k, n, ta, tb, alpha, beta);

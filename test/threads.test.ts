@@ -10,7 +10,7 @@ import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
 import { WORKER_FAILED } from '../src/backend/worker.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { mulberry32 as rng } from './helpers.js';
+import { gemmOperands, mulberry32 as rng } from './helpers.js';
 
 const F32 = { rel: 2e-5, abs: 2e-6 };
 
@@ -62,12 +62,7 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`threads: 2 (${simd} 
       const tb = r() < 0.5;
       // Row blocks when m ≥ 16, column blocks when m is small and B is stored n×k (assembly/parallel.ts).
       if ((m >= 16 || (tb && n >= 16)) && m * k * n >= 131072) split++;
-      const a = Float32Array.from({ length: m * k }, () => r() * 2 - 1);
-      const b = Float32Array.from({ length: k * n }, () => r() * 2 - 1);
-      const c0 = Float32Array.from({ length: m * n }, () => r() * 2 - 1);
-      const alpha = pick(r, [1, -0.05, 2.5]);
-      const beta = pick(r, [0, 1, 0.99995, -0.5]);
-      if (beta === 0) c0.fill(NaN); // β = 0 must not read C
+      const { a, b, c0, alpha, beta } = gemmOperands(r, m, k, n);
       const c1 = c0.slice();
       const c2 = c0.slice();
       two.gemm(a, b, c1, m, k, n, ta, tb, alpha, beta);
