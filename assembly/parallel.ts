@@ -6,7 +6,8 @@
 // takes (both are within f32 rounding of the exact product).
 //
 // The hand-off lives in a control block `ctrl` that TypeScript allocates per instance (no module state):
-//   i32 [0]  state: IDLE, POSTED (a task is waiting), DONE (the worker finished it) or QUIT
+//   i32 [0]  state: IDLE, POSTED (a task is waiting), DONE (the worker finished it), QUIT, or FAILED
+//            (the worker trapped: the caller stops waiting and the backend throws)
 //   i32 [2]  tasks the worker has run (for tests and diagnostics)
 //   [16..]   the task: a, b, c, m, k, n, transA, transB, alpha (f32), beta (f32), lda, ldc
 // The worker spins on the state for a while (a training loop posts every ~0.1 ms), then sleeps in
@@ -19,6 +20,7 @@ const IDLE: i32 = 0;
 const POSTED: i32 = 1;
 const DONE: i32 = 2;
 const QUIT: i32 = 3;
+const FAILED: i32 = 4; // written by src/backend/worker.ts when the worker's loop trapped
 const TASK: usize = 64; // task words start on their own cache line
 const SPINS: i32 = 1 << 22; // state polls before the worker sleeps (1–4 ms; one poll can take < 1 ns)
 
@@ -76,8 +78,9 @@ export function gemmPar(
     atomic.store<i32>(ctrl, POSTED); // sequentially consistent: the task words are visible before it
     atomic.notify(ctrl, 1);
     gemmF32Ld(a, b, c, byRows ? h : m, k, byRows ? n : h, transA, transB, alpha, beta, scratch, lda, n);
-    while (atomic.load<i32>(ctrl) != DONE) {}
-    atomic.store<i32>(ctrl, IDLE);
+    let state = atomic.load<i32>(ctrl);
+    while (state != DONE && state != FAILED) state = atomic.load<i32>(ctrl);
+    if (state == DONE) atomic.store<i32>(ctrl, IDLE); // FAILED stays: the backend reports it after the call
   }
 }
 

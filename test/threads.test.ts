@@ -198,6 +198,23 @@ describe('createXent({ threads: 2 })', () => {
     x.dispose();
   });
 
+  it('a real trap in the worker ends the caller\'s wait (no hang) and leaves the block FAILED', async () => {
+    const be = await createWasmBackend('plain', 2);
+    const k8 = be.kernels;
+    const [m, k, n] = [64, 256, 64]; // 1 M multiply-adds: split by rows, 32 and 32
+    const A = be.alloc('f32', m * k);
+    const B = be.alloc('f32', k * n);
+    const s = be.heap.alloc(k8.matmulScratchBytes(m, k, n, 0, 0));
+    // C's first 32 rows end exactly at the end of memory; the worker's 32 rows lie past it and trap.
+    const c = k8.memory.buffer.byteLength - 32 * n * 4;
+    k8.gemmPar(be.parallelControl, at(A), at(B), c, m, k, n, 0, 0, 1, 0, s);
+    expect(new Int32Array(k8.memory.buffer, be.parallelControl, 1)[0]).toBe(WORKER_FAILED);
+    expect(be.workerTasks()).toBe(0);
+    expect(() => be.matmul(new Float32Array(4), new Float32Array(4), new Float32Array(4), 2, 2, 2, false, false))
+      .toThrow(/the worker thread failed/);
+    be.dispose();
+  });
+
   it('two threaded instances in one process do not interfere', async () => {
     const other = await createXent({ simd: 'plain', threads: 2 });
     const r = rng(4);
