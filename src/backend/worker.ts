@@ -34,9 +34,8 @@ const body = (post: string) => `
   };`;
 
 const NODE_SOURCE = `
-  const { parentPort, workerData } = typeof require === 'function'
-    ? require('node:worker_threads') // eval workers are CommonJS, unless the process runs --input-type=module
-    : process.getBuiltinModule('node:worker_threads');
+  // Not require(): an eval'd worker is an ES module when the process runs --input-type=module.
+  const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
   ${body('parentPort.postMessage')}
   start(workerData);`;
 
@@ -86,16 +85,14 @@ export async function startWorker(
     };
     const onError = (e: unknown) => reject(new Error(`xent: the worker thread failed: ${(e as Error)?.message ?? e}`));
     if (isNode) {
-      {
-        const { Worker } = nodeWorkerModule();
-        const w = new Worker(NODE_SOURCE, { eval: true, workerData: data });
-        w.on('message', (message) => {
-          w.unref(); // once started, an idle worker must not keep the process alive
-          onMessage(message);
-        });
-        w.on('error', onError);
-        stop = () => void w.terminate();
-      }
+      const { Worker } = nodeWorkerModule();
+      const w = new Worker(NODE_SOURCE, { eval: true, workerData: data });
+      w.on('message', (message) => {
+        w.unref(); // once started, an idle worker must not keep the process alive
+        onMessage(message);
+      });
+      w.on('error', onError);
+      stop = () => void w.terminate();
     } else {
       const url = URL.createObjectURL(new Blob([BROWSER_SOURCE], { type: 'text/javascript' }));
       const w = new Worker(url);
