@@ -1,25 +1,32 @@
 // C = op(A)·op(B) for f32, row-major, on WebAssembly SIMD (f32x4 mul + add, or relaxed madd).
 //
-// Two paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
+// Three paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
 // slices, m into blocks of at most MC rows, n into blocks of at most NC columns. For each n block and k
-// slice, op(B) is packed into panels of NR = 8 columns; for each m block, op(A) into panels of MR = 4
-// rows; then every 4×8 tile of C is one micro-kernel pass over the slice (the first slice overwrites C,
-// later ones add to it). Panels are zero-padded to full width, so the micro-kernel always computes a
+// slice, op(B) is packed into panels of NR = 8 columns; for each m block, op(A) into panels of MR rows
+// (4 in the SIMD build, 5 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
+// pass over the slice (the first slice overwrites C, later ones add to it). Panels are zero-padded to full width, so the micro-kernel always computes a
 // whole tile and only its store is clipped at the right and bottom edges.
 //
 // Packed layouts, contiguous in the step p of the slice:
 //   B panel: for p: b[p][j0 .. j0+7]                          8 f32 = 32 bytes per step
-//   A panel: for p: splat(a[i0][p]), …, splat(a[i0+3][p])     4 f32x4 = 64 bytes per step
+//   A panel: for p: splat(a[i0][p]), …, splat(a[i0+MR−1][p])  MR f32x4 = 16·MR bytes per step (SA)
 // A is stored pre-broadcast so the micro-kernel reads it with plain v128 loads at constant offsets,
 // which V8 folds into the load (v128.load32_splat at an offset costs an extra address computation).
 // B is copied with v128 loads (B stored k×n) or transposed in 4×4 blocks (B stored n×k).
 //
-// Micro-kernel: 8 f32x4 accumulators hold the 4×8 tile, acc(r, h) = c[r][4h .. 4h+3]. Each step loads
-// b0 = b[p][0..3], b1 = b[p][4..7] and, per row r, a = splat(a[r][p]): acc(r,0) += a·b0,
-// acc(r,1) += a·b1, i.e. 16 vector mul/add for 6 loads with 8 + 2 + 2 of V8's 15 registers live.
-// The loop is unrolled 4 times with an exit test after every step. The tests are real (kb need not be a
-// multiple of 4) and they stop Binaryen from fusing the four steps' updates of each accumulator into one
-// expression, an evaluation order that keeps all eight B vectors live and spills.
+// Micro-kernel: 2·MR f32x4 accumulators hold the MR×8 tile, acc(r, h) = c[r][4h .. 4h+3]. Each step
+// loads b0 = b[p][0..3], b1 = b[p][4..7] and, per row r, a = splat(a[r][p]): acc(r,0) += a·b0,
+// acc(r,1) += a·b1. The loop is unrolled 4 times with an exit test after every step. The tests are real
+// (kb need not be a multiple of 4) and they stop Binaryen from fusing the four steps' updates of each
+// accumulator into one expression, an evaluation order that keeps all eight B vectors live and spills.
+// V8 (TurboFan, x64: 15 usable vector registers) issues every load of a basic block before its FMAs, so
+// a block holds the accumulators plus all the values it loads. With MR = 4 a step (8 + 6 live) fits in
+// one block. The relaxed build's MR = 5 (10 chains of FMAs, which its fused multiply-add needs to keep
+// both FMA units busy) cuts each step into three blocks — {b0, b1, a0, a1}, {a2, a3}, {a4} — with
+// never-taken tests (pb + 8 ≥ end, …), and does not spill; it measured +1–2% on (256,1024,1024) and
+// +8% on (30,128,784)ᵀ, the batch-128 weight gradient, where 30 rows are six 5-row tiles instead of eight
+// 4-row tiles with two wasted rows (bench/kernel-gemm.mjs, alternating builds). The mul + add of the
+// SIMD build keeps MR = 4.
 //
 // Dot-product path, for a small side (m < DOT_M or n < DOT_N) and a long k, where packing would cost
 // about as much as the product (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
@@ -27,15 +34,19 @@
 // are read in place; a small operand stored the other way (A k×m with m < DOT_M, B k×n with n < DOT_N)
 // is first transposed into scratch, one k slice at a time.
 //
+// Short-k path (assembly/matmul-shortk.ts), for k ≤ 16 with B stored k×n and n ≥ 32 — a small
+// mini-batch's weight gradient fused with its update: tiles start from β·C and read B in place.
+//
 // Summation: within a slice each C element adds its products in increasing p (the dot-product path in
 // 4 interleaved partial sums), slices in order; the accuracy is that of f32 accumulation.
 // Scratch, packed path: [edge tile: MR·NR f32][packed A: kc·mc f32x4][packed B: kc·nc f32];
 // dot path: [rows of op(A) if transposed: m·ldt bytes][rows of op(B)ᵀ if transposed: n·ldt bytes].
 
-const MR: i32 = 4;
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
 const NR: i32 = 8;
 const KC: i32 = 256;
-const MC: i32 = 64;
+const MC: i32 = MR * 16;
+const SA: i32 = MR * 16; // bytes of one step of an A panel
 const NC: i32 = 512;
 const TILE_BYTES: i32 = MR * NR * 4;
 
@@ -132,21 +143,22 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     const rows = min32(MR, mb - ir);
     const s = a + <usize>(ic + ir) * iStride + <usize>pc * pStride;
     const d = dst + <usize>(ir * kb) * 16;
-    const end = d + <usize>kb * 64;
+    const end = d + <usize>kb * SA;
     if (rows == MR) {
-      const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3;
+      const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3, s4 = iStride * 4;
       let sp = s;
-      for (let dp = d; dp < end; dp += 64) {
+      for (let dp = d; dp < end; dp += SA) {
         v128.store(dp, v128.load32_splat(sp));
         v128.store(dp, v128.load32_splat(sp + s1), 16);
         v128.store(dp, v128.load32_splat(sp + s2), 32);
         v128.store(dp, v128.load32_splat(sp + s3), 48);
+        if (MR > 4) v128.store(dp, v128.load32_splat(sp + s4), 64);
         sp += pStride;
       }
     } else {
       for (let r = 0; r < MR; r++) {
         let sr = s + <usize>r * iStride;
-        for (let dr = d + <usize>r * 16; dr < end; dr += 64) {
+        for (let dr = d + <usize>r * 16; dr < end; dr += SA) {
           v128.store(dr, r < rows ? v128.load32_splat(sr) : f32x4.splat(0));
           sr += pStride;
         }
@@ -169,6 +181,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   let b0: v128, b1: v128, av: v128;
   const end = pb + <usize>kb * 32;
   do {
@@ -180,61 +193,89 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
+    if (MR > 4 && pb + 8 >= end) break;
     av = v128.load(pa, 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
     av = v128.load(pa, 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4) {
+      if (pb + 16 >= end) break;
+      av = v128.load(pa, 64);
+      c40 = madd(c40, av, b0);
+      c41 = madd(c41, av, b1);
+    }
     if (pb + 32 >= end) break;
 
     b0 = v128.load(pb, 32);
     b1 = v128.load(pb, 48);
-    av = v128.load(pa, 64);
+    av = v128.load(pa, SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    av = v128.load(pa, 80);
+    av = v128.load(pa, SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    av = v128.load(pa, 96);
+    if (MR > 4 && pb + 40 >= end) break;
+    av = v128.load(pa, SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    av = v128.load(pa, 112);
+    av = v128.load(pa, SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4) {
+      if (pb + 48 >= end) break;
+      av = v128.load(pa, SA + 64);
+      c40 = madd(c40, av, b0);
+      c41 = madd(c41, av, b1);
+    }
     if (pb + 64 >= end) break;
 
     b0 = v128.load(pb, 64);
     b1 = v128.load(pb, 80);
-    av = v128.load(pa, 128);
+    av = v128.load(pa, 2 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    av = v128.load(pa, 144);
+    av = v128.load(pa, 2 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    av = v128.load(pa, 160);
+    if (MR > 4 && pb + 72 >= end) break;
+    av = v128.load(pa, 2 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    av = v128.load(pa, 176);
+    av = v128.load(pa, 2 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4) {
+      if (pb + 80 >= end) break;
+      av = v128.load(pa, 2 * SA + 64);
+      c40 = madd(c40, av, b0);
+      c41 = madd(c41, av, b1);
+    }
     if (pb + 96 >= end) break;
 
     b0 = v128.load(pb, 96);
     b1 = v128.load(pb, 112);
-    av = v128.load(pa, 192);
+    av = v128.load(pa, 3 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    av = v128.load(pa, 208);
+    av = v128.load(pa, 3 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    av = v128.load(pa, 224);
+    if (MR > 4 && pb + 104 >= end) break;
+    av = v128.load(pa, 3 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    av = v128.load(pa, 240);
+    av = v128.load(pa, 3 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
-    pa += 256;
+    if (MR > 4) {
+      if (pb + 112 >= end) break;
+      av = v128.load(pa, 3 * SA + 64);
+      c40 = madd(c40, av, b0);
+      c41 = madd(c41, av, b1);
+    }
+    pa += 4 * SA;
     pb += 128;
   } while (pb < end);
 
@@ -243,6 +284,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     if (rows > 1) storeRow8(c + ldc, c10, c11, alpha, beta);
     if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, alpha, beta);
     if (rows > 3) storeRow8(c + 3 * ldc, c30, c31, alpha, beta);
+    if (MR > 4 && rows > 4) storeRow8(c + 4 * ldc, c40, c41, alpha, beta);
     return;
   }
   // Right edge: through the scratch tile.
@@ -254,6 +296,10 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   v128.store(tile, c21, 80);
   v128.store(tile, c30, 96);
   v128.store(tile, c31, 112);
+  if (MR > 4) {
+    v128.store(tile, c40, 128);
+    v128.store(tile, c41, 144);
+  }
   for (let r = 0; r < rows; r++) {
     const cr = c + <usize>r * ldc;
     const tr = tile + <usize>(r * NR) * 4;
