@@ -19,7 +19,7 @@
 //   1/(1 − p), so inference needs no rescaling; a dropped unit passes no gradient.
 
 import { expRowF32 } from './activations';
-import { bytesToF32 } from './convert';
+import { bytesToF32, bytesToF32Rows4 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
 import { matmulScratchBytes } from './matmul';
 import { gemmPar } from './parallel';
@@ -259,9 +259,20 @@ export function networkTrain(
   const gb = f32p(work, region(desc, cap, L + R_GB));
   for (let start = from; start < to; start += batchSize) {
     const rows = min(batchSize, to - start);
-    // Gather the batch's inputs into A_0 (bytes are converted to byte/255 on the way: 4× less to fetch).
+    // Gather the batch's inputs into A_0 (bytes are converted to byte/255 on the way: 4× less to fetch;
+    // four rows at a time, so that four rows' cache misses overlap).
     const a0 = f32p(work, region(desc, cap, 0));
-    for (let r = 0; r < rows; r++) {
+    let r = 0;
+    if (inputBytes) {
+      for (; r + 4 <= rows; r += 4) {
+        const q = start + r;
+        bytesToF32Rows4(
+          inputs + <usize>(i32At(order, q) * s0), inputs + <usize>(i32At(order, q + 1) * s0),
+          inputs + <usize>(i32At(order, q + 2) * s0), inputs + <usize>(i32At(order, q + 3) * s0), f32p(a0, r * s0), s0,
+        );
+      }
+    }
+    for (; r < rows; r++) {
       const idx = i32At(order, start + r);
       if (inputBytes) bytesToF32(inputs + <usize>(idx * s0), f32p(a0, r * s0), s0);
       else memory.copy(f32p(a0, r * s0), f32p(inputs, idx * s0), <usize>s0 << 2);
