@@ -22,6 +22,7 @@ import { expRowF32 } from './activations';
 import { bytesToF32, bytesToF32Rows4 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
 import { matmulScratchBytes } from './matmul';
+import { transposeInto } from './matmul-common';
 import { gemmPar } from './parallel';
 
 const ACT_SIGMOID: i32 = 0;
@@ -181,9 +182,7 @@ function forwardRows(
       // (measured (30,784,128) 132 µs vs (128,784,30) 189 µs), then a cheap transpose into A_l.
       const zt = f32p(work, region(desc, cap, L + R_D1));
       gemmPar(ctrl, w, aPrev, zt, s, p, rows, 0, 1, 1, 0, scratch);
-      for (let r = 0; r < rows; r++) {
-        for (let k = 0; k < s; k++) store<f32>(f32p(a, r * s + k), load<f32>(f32p(zt, k * rows + r)));
-      }
+      transposeInto(zt, <usize>rows * 4, s, rows, a, <usize>s * 4);
     } else {
       gemmPar(ctrl, aPrev, w, a, rows, p, s, 0, 1, 1, 0, scratch);
     }

@@ -5,7 +5,7 @@
 // resolve from ESM, CommonJS or the browser bundle).
 
 /** The control block's states (assembly/parallel.ts) that TypeScript writes or reads. */
-export const WORKER_QUIT = 3;
+const WORKER_QUIT = 3;
 export const WORKER_FAILED = 4;
 
 /** A started worker thread. */
