@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadMnist, readIdx, resolveMnistDir } from '../src/data/mnist.js';
 import { readIdx as readIdxDirect } from '../src/data/idx.js';
-import { checkDataset, sliceDataset } from '../src/data/dataset.js';
+import { checkDataset, exactBytes, sliceDataset } from '../src/data/dataset.js';
 import type { Dataset } from '../src/data/mnist.js';
 
 const PIXELS = 28 * 28;
@@ -339,5 +339,30 @@ describe('sliceDataset', () => {
     expect(() => sliceDataset(data, 0, 5)).toThrow(RangeError);
     expect(() => sliceDataset(data, -1, 2)).toThrow('sliceDataset: start must be a non-negative integer, got -1');
     expect(() => sliceDataset(data, 0, 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('exactBytes', () => {
+  it('gives back the bytes of float32 values that are all exactly byte/255', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, b) => b);
+    // Math.fround(b / 255) is the float32 nearest b/255, as the WASM conversion (an f32 division) gives it.
+    const floats = Float32Array.from(all, (b) => Math.fround(b / 255));
+    expect(exactBytes(floats)).toEqual(all);
+    expect(exactBytes(new Float32Array(0))).toEqual(new Uint8Array(0));
+  });
+
+  it('returns null when any value is not a byte/255 (one ULP off, −0, NaN, outside [0, 1])', () => {
+    const ulp = (v: number, dir: 1 | -1) => {
+      const f = new Float32Array([v]);
+      const u = new Uint32Array(f.buffer);
+      u[0]! += dir;
+      return f[0]!;
+    };
+    const base = Float32Array.from({ length: 10 }, (_, i) => Math.fround((i * 25) / 255));
+    for (const bad of [ulp(base[3]!, 1), ulp(base[3]!, -1), 0.5, -0, NaN, Math.fround(-1 / 255), Math.fround(256 / 255), 2, Infinity]) {
+      const x = base.slice();
+      x[7] = bad;
+      expect(exactBytes(x), String(bad)).toBeNull();
+    }
   });
 });

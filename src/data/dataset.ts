@@ -151,6 +151,24 @@ export function sliceDataset(data: Dataset, start: number, end: number): Dataset
 /** Bytes stand for byte/255, rounded once to float32 (the table keeps the conversion exact and fast). */
 const BYTE_SCALE = Float32Array.from({ length: 256 }, (_, b) => b / 255);
 
+/**
+ * The bytes b with inputs[i] = b[i]/255 exactly (as float32) for every i, or null as soon as one value is
+ * not such a quotient (then the scan is cut short). Pixels scaled to [0, 1] by /255 — MNIST loaded as
+ * float32, most image data — are stored this way on a backend: a quarter of the memory, a quarter of the
+ * traffic of gathering shuffled rows, and the same float32 values, so the same results to the bit.
+ */
+export function exactBytes(inputs: Float32Array): Uint8Array | null {
+  const out = new Uint8Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const v = inputs[i]!;
+    const b = Math.round(v * 255);
+    // NaN and values outside [0, 1] fail the lookup (undefined, or a different value); so does −0.
+    if (BYTE_SCALE[b] !== v || (v === 0 && 1 / v < 0)) return null;
+    out[i] = b;
+  }
+  return out;
+}
+
 /** Inputs [start, end) (element offsets) as float32: a view for Float32Array inputs, a converted copy for bytes. */
 export function inputsAsFloat32(inputs: Float32Array | Uint8Array, start: number, end: number): Float32Array {
   if (inputs instanceof Float32Array) return inputs.subarray(start, end);

@@ -2,7 +2,7 @@
 // Evaluation runs the forward kernel to the output pre-activations z_L and computes costs from them
 // with the exact loss kernels, so a saturated sigmoid never produces log(0).
 import type { Backend, DeviceArray } from '../backend/backend.js';
-import { checkDataset, type Dataset } from '../data/dataset.js';
+import { checkDataset, exactBytes, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { parse, like, checkFinite, type Input } from '../tensor.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
@@ -163,9 +163,11 @@ export class Network {
   upload(fn: string, name: string, data: unknown): DeviceData {
     const d = checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
     // Bytes stay bytes in the backend too (a quarter of the memory and of the gather's traffic); the
-    // kernels convert each example to byte/255 as they read it.
-    const inputs = this.backend.alloc(d.inputs instanceof Uint8Array ? 'u8' : 'f32', d.inputs.length);
-    inputs.write(d.inputs);
+    // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
+    // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
+    const raw = d.inputs instanceof Uint8Array ? d.inputs : exactBytes(d.inputs) ?? d.inputs;
+    const inputs = this.backend.alloc(raw instanceof Uint8Array ? 'u8' : 'f32', raw.length);
+    inputs.write(raw);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
     if (d.labels instanceof Uint8Array) {
