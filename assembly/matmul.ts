@@ -3,7 +3,7 @@
 // Three paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
 // slices, m into blocks of at most MC rows, n into blocks of at most NC columns. For each n block and k
 // slice, op(B) is packed into panels of NR = 8 columns; for each m block, op(A) into panels of MR rows
-// (4 in the SIMD build, 5 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
+// (4 in the SIMD build, 6 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
 // pass over the slice (the first slice overwrites C, later ones add to it). Panels are zero-padded to full width, so the micro-kernel always computes a
 // whole tile and only its store is clipped at the right and bottom edges.
 //
@@ -21,12 +21,14 @@
 // accumulator into one expression, an evaluation order that keeps all eight B vectors live and spills.
 // V8 (TurboFan, x64: 15 usable vector registers) issues every load of a basic block before its FMAs, so
 // a block holds the accumulators plus all the values it loads. With MR = 4 a step (8 + 6 live) fits in
-// one block. The relaxed build's MR = 5 (10 chains of FMAs, which its fused multiply-add needs to keep
-// both FMA units busy) cuts each step into three blocks — {b0, b1, a0, a1}, {a2, a3}, {a4} — with
-// never-taken tests (pb + 8 ≥ end, …), and does not spill; it measured +1–2% on (256,1024,1024) and
-// +8% on (30,128,784)ᵀ, the batch-128 weight gradient, where 30 rows are six 5-row tiles instead of eight
-// 4-row tiles with two wasted rows (bench/kernel-gemm.mjs, alternating builds). The mul + add of the
-// SIMD build keeps MR = 4.
+// one block. The relaxed build's MR = 6 (12 chains of FMAs: a fused multiply-add needs many independent
+// chains to keep both FMA units busy) has 12 + 3 = 15 live vectors, so each row of a step is its own
+// block — a never-taken test (pb + 4r + 4 ≥ end) after every row — and does not spill (checked in V8's
+// disassembly: 12 accumulators, b0, b1 and one splat in xmm0–xmm14). Against the 5×8 tile it replaced
+// (blocks {b0, b1, a0, a1}, {a2, a3}, {a4}), alternating builds in one process (bench/kernel-ab.mjs,
+// medians of 41 rounds): (256,1024,1024) 48.7 → 50.3 GFLOP/s, 1024³ 49.4 → 50.5; the 5×8 tile had gained
+// 1–2% on the 4×8 one. The mul + add of the SIMD build needs a temporary per product and keeps MR = 4
+// (a 5×8 tile measured 4–6% slower there on large shapes).
 //
 // Dot-product path, for a small side (m < DOT_M or n < DOT_N) and a long k, where packing would cost
 // about as much as the product (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
@@ -42,7 +44,7 @@
 // Scratch, packed path: [edge tile: MR·NR f32][packed A: kc·mc f32x4][packed B: kc·nc f32];
 // dot path: [rows of op(A) if transposed: m·ldt bytes][rows of op(B)ᵀ if transposed: n·ldt bytes].
 
-const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 5 : 4;
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = MR * 16;
@@ -145,14 +147,17 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     const d = dst + <usize>(ir * kb) * 16;
     const end = d + <usize>kb * SA;
     if (rows == MR) {
-      const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3, s4 = iStride * 4;
+      const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3, s4 = iStride * 4, s5 = iStride * 5;
       let sp = s;
       for (let dp = d; dp < end; dp += SA) {
         v128.store(dp, v128.load32_splat(sp));
         v128.store(dp, v128.load32_splat(sp + s1), 16);
         v128.store(dp, v128.load32_splat(sp + s2), 32);
         v128.store(dp, v128.load32_splat(sp + s3), 48);
-        if (MR > 4) v128.store(dp, v128.load32_splat(sp + s4), 64);
+        if (MR > 4) {
+          v128.store(dp, v128.load32_splat(sp + s4), 64);
+          v128.store(dp, v128.load32_splat(sp + s5), 80);
+        }
         sp += pStride;
       }
     } else {
@@ -182,6 +187,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   let b0: v128, b1: v128, av: v128;
   const end = pb + <usize>kb * 32;
   do {
@@ -190,6 +196,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
+    if (MR > 4 && pb + 4 >= end) break;
     av = v128.load(pa, 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
@@ -197,14 +204,19 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
+    if (MR > 4 && pb + 12 >= end) break;
     av = v128.load(pa, 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4 && pb + 16 >= end) break;
     if (MR > 4) {
-      if (pb + 16 >= end) break;
       av = v128.load(pa, 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
+      if (pb + 20 >= end) break;
+      av = v128.load(pa, 80);
+      c50 = madd(c50, av, b0);
+      c51 = madd(c51, av, b1);
     }
     if (pb + 32 >= end) break;
 
@@ -213,6 +225,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
+    if (MR > 4 && pb + 36 >= end) break;
     av = v128.load(pa, SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
@@ -220,14 +233,19 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
+    if (MR > 4 && pb + 44 >= end) break;
     av = v128.load(pa, SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4 && pb + 48 >= end) break;
     if (MR > 4) {
-      if (pb + 48 >= end) break;
       av = v128.load(pa, SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
+      if (pb + 52 >= end) break;
+      av = v128.load(pa, SA + 80);
+      c50 = madd(c50, av, b0);
+      c51 = madd(c51, av, b1);
     }
     if (pb + 64 >= end) break;
 
@@ -236,6 +254,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 2 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
+    if (MR > 4 && pb + 68 >= end) break;
     av = v128.load(pa, 2 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
@@ -243,14 +262,19 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 2 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
+    if (MR > 4 && pb + 76 >= end) break;
     av = v128.load(pa, 2 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4 && pb + 80 >= end) break;
     if (MR > 4) {
-      if (pb + 80 >= end) break;
       av = v128.load(pa, 2 * SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
+      if (pb + 84 >= end) break;
+      av = v128.load(pa, 2 * SA + 80);
+      c50 = madd(c50, av, b0);
+      c51 = madd(c51, av, b1);
     }
     if (pb + 96 >= end) break;
 
@@ -259,6 +283,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 3 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
+    if (MR > 4 && pb + 100 >= end) break;
     av = v128.load(pa, 3 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
@@ -266,14 +291,19 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 3 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
+    if (MR > 4 && pb + 108 >= end) break;
     av = v128.load(pa, 3 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
+    if (MR > 4 && pb + 112 >= end) break;
     if (MR > 4) {
-      if (pb + 112 >= end) break;
       av = v128.load(pa, 3 * SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
+      if (pb + 116 >= end) break;
+      av = v128.load(pa, 3 * SA + 80);
+      c50 = madd(c50, av, b0);
+      c51 = madd(c51, av, b1);
     }
     pa += 4 * SA;
     pb += 128;
@@ -285,6 +315,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, alpha, beta);
     if (rows > 3) storeRow8(c + 3 * ldc, c30, c31, alpha, beta);
     if (MR > 4 && rows > 4) storeRow8(c + 4 * ldc, c40, c41, alpha, beta);
+    if (MR > 4 && rows > 5) storeRow8(c + 5 * ldc, c50, c51, alpha, beta);
     return;
   }
   // Right edge: through the scratch tile.
@@ -299,6 +330,8 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   if (MR > 4) {
     v128.store(tile, c40, 128);
     v128.store(tile, c41, 144);
+    v128.store(tile, c50, 160);
+    v128.store(tile, c51, 176);
   }
   for (let r = 0; r < rows; r++) {
     const cr = c + <usize>r * ldc;
