@@ -36,14 +36,14 @@
   return v128.and(scaled, keep);
 }
 
-/** σ(x) = 1/(1 + e^−x) for four f32 lanes, as e/(1 + e) with e = e^−|x| on the negative side (no overflow). */
+/**
+ * σ(x) = 1/(1 + e^−x) for four f32 lanes, as e/(1 + e) with e = e^−|x| on the negative side (no
+ * overflow): one division of 1 or e, chosen per lane, by 1 + e.
+ */
 // @ts-ignore: decorator
 @inline export function sigmoidF32x4(x: v128): v128 {
   const e = expF32x4(f32x4.neg(f32x4.abs(x))); // ∈ (0, 1]
-  const onePlus = f32x4.add(f32x4.splat(1.0), e);
-  const pos = f32x4.div(f32x4.splat(1.0), onePlus);
-  const neg = f32x4.div(e, onePlus);
-  return v128.bitselect(pos, neg, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(v128.bitselect(f32x4.splat(1.0), e, f32x4.ge(x, f32x4.splat(0))), f32x4.add(f32x4.splat(1.0), e));
 }
 
 // @ts-ignore: decorator
@@ -79,14 +79,11 @@
   return v128.and(scaled, keep);
 }
 
-/** σ(x) for two f64 lanes, as e/(1 + e) with e = e^−|x| on the negative side (no overflow). */
+/** σ(x) for two f64 lanes, as e/(1 + e) with e = e^−|x| on the negative side (no overflow); one division. */
 // @ts-ignore: decorator
 @inline export function sigmoidF64x2(x: v128): v128 {
   const e = expF64x2(f64x2.neg(f64x2.abs(x)));
-  const onePlus = f64x2.add(f64x2.splat(1.0), e);
-  const pos = f64x2.div(f64x2.splat(1.0), onePlus);
-  const neg = f64x2.div(e, onePlus);
-  return v128.bitselect(pos, neg, f64x2.ge(x, f64x2.splat(0)));
+  return f64x2.div(v128.bitselect(f64x2.splat(1.0), e, f64x2.ge(x, f64x2.splat(0))), f64x2.add(f64x2.splat(1.0), e));
 }
 
 /** out[i] = e^x[i] for n f32 values (vectorised; the tail runs through the same lanes). */
