@@ -146,6 +146,21 @@ function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void 
   }
 }
 
+/** gb[k] = Σ_r δ[r][k] (rows × s, row-major), summed in increasing r; four columns at a time. */
+function biasGradient(delta: usize, rows: i32, s: i32, gb: usize): void {
+  let k = 0;
+  for (; k + 4 <= s; k += 4) {
+    let acc = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) acc = f32x4.add(acc, v128.load(f32p(delta, r * s + k)));
+    v128.store(f32p(gb, k), acc);
+  }
+  for (; k < s; k++) {
+    let acc: f32 = 0;
+    for (let r = 0; r < rows; r++) acc += load<f32>(f32p(delta, r * s + k));
+    store<f32>(f32p(gb, k), acc);
+  }
+}
+
 /** act'(z) from a = act(z). */
 // @ts-ignore: decorator
 @inline function derivative(a: f32, act: i32): f32 {
@@ -315,25 +330,35 @@ export function networkTrain(
       const w = f32p(params, wOff);
       const b = f32p(w, s * p);
       const aPrev = f32p(work, region(desc, cap, l - 1));
-      for (let k = 0; k < s; k++) {
-        let acc: f32 = 0;
-        for (let r = 0; r < rows; r++) acc += load<f32>(f32p(delta, r * s + k));
-        store<f32>(f32p(gb, k), acc);
-      }
+      biasGradient(delta, rows, s, gb);
       if (l > 1) {
         // δ_{l−1} with the weights as they were before this step's update.
         gemmPar(ctrl, delta, w, next, rows, s, p, 0, 0, 1, 0, scratch);
         maskOff -= p;
-        for (let r = 0; r < rows; r++) {
-          for (let k = 0; k < p; k++) {
-            const q = f32p(next, r * p + k);
-            let a = load<f32>(f32p(aPrev, r * p + k));
-            let m: f32 = 1;
-            if (mask) {
-              m = load<f32>(f32p(mask, maskOff + k));
-              a = m > 0 ? a / m : 0;
+        if (!mask && hiddenAct == ACT_SIGMOID) {
+          // δ ⊙ σ'(z) with σ' = a(1 − a), four lanes at a time over the whole block.
+          const count = rows * p;
+          let i = 0;
+          for (; i + 4 <= count; i += 4) {
+            const a = v128.load(f32p(aPrev, i));
+            v128.store(f32p(next, i), f32x4.mul(v128.load(f32p(next, i)), f32x4.mul(a, f32x4.sub(f32x4.splat(1), a))));
+          }
+          for (; i < count; i++) {
+            const a = load<f32>(f32p(aPrev, i));
+            store<f32>(f32p(next, i), load<f32>(f32p(next, i)) * (a * (<f32>1.0 - a)));
+          }
+        } else {
+          for (let r = 0; r < rows; r++) {
+            for (let k = 0; k < p; k++) {
+              const q = f32p(next, r * p + k);
+              let a = load<f32>(f32p(aPrev, r * p + k));
+              let m: f32 = 1;
+              if (mask) {
+                m = load<f32>(f32p(mask, maskOff + k));
+                a = m > 0 ? a / m : 0;
+              }
+              store<f32>(q, load<f32>(q) * derivative(a, hiddenAct) * m);
             }
-            store<f32>(q, load<f32>(q) * derivative(a, hiddenAct) * m);
           }
         }
       }
