@@ -34,7 +34,7 @@ const randomF32 = (n, seed) => {
  * medians. A slow spell of this shared machine then falls on every implementation alike, so the ratios
  * hold even when the absolute figures move.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 async function medians(groups, time) {
   const p50s = {};
   const samples = {};
@@ -223,7 +223,7 @@ const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${process.execArgv.length ? ` ${process.execArgv.join(' ')}` : ''}, ${os.platform()} ${os.arch()}`;
 const date = new Date().toISOString();
 const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
-const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, rows };
+const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, rounds: ROUNDS, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
