@@ -59,20 +59,26 @@ for (const backend of ['reference', 'wasm'] as const) {
 
     it('trains the same on bytes (Uint8Array inputs standing for byte/255) as on the float32 pixels', async () => {
       const r = rng(4);
-      const bytes = Uint8Array.from({ length: 300 * 12 }, (_, i) => (i % 50 === 0 ? 0 : Math.floor(r() * 256)));
+      // 40 inputs: the WASM conversion takes 16 bytes at a time, then one by one; every byte value occurs
+      // in both parts, in rows gathered four at a time and one at a time (batches of 7).
+      const size = 40;
+      const bytes = Uint8Array.from({ length: 300 * size }, (_, i) => (i % 50 === 0 ? 0 : Math.floor(r() * 256)));
+      const seen = [new Set<number>(), new Set<number>()];
+      bytes.forEach((b, i) => seen[i % size < 32 ? 0 : 1]!.add(b));
+      expect(seen.map((s) => s.size)).toEqual([256, 256]);
       const labels = Uint8Array.from({ length: 300 }, (_, i) => i % 3);
-      const asBytes: Dataset = { inputs: bytes, labels, count: 300, inputSize: 12 };
+      const asBytes: Dataset = { inputs: bytes, labels, count: 300, inputSize: size };
       // Float32 byte/255 values are stored on the backend as the bytes (exactBytes); with −0 for the zero
       // pixels they are not (−0 is no byte/255), so the float32 gather runs. −0 and 0 contribute the same
       // to every weighted sum and weight gradient, so all three train to the same bits.
-      const asFloats: Dataset = { inputs: Float32Array.from(bytes, (b) => b / 255), labels, count: 300, inputSize: 12 };
-      const asFloatsKept: Dataset = { inputs: Float32Array.from(bytes, (b) => (b === 0 ? -0 : b / 255)), labels, count: 300, inputSize: 12 };
-      const net0 = xent.network([12, 7, 3], { seed: 8 });
+      const asFloats: Dataset = { inputs: Float32Array.from(bytes, (b) => b / 255), labels, count: 300, inputSize: size };
+      const asFloatsKept: Dataset = { inputs: Float32Array.from(bytes, (b) => (b === 0 ? -0 : b / 255)), labels, count: 300, inputSize: size };
+      const net0 = xent.network([size, 7, 3], { seed: 8 });
       expect(net0.upload('t', 'd', asFloats).inputs.type).toBe('u8');
       expect(net0.upload('t', 'd', asFloatsKept).inputs.type).toBe('f32');
       net0.dispose();
       const train = async (d: Dataset) => {
-        const net = xent.network([12, 7, 3], { seed: 8 });
+        const net = xent.network([size, 7, 3], { seed: 8 });
         await net.train(d, { epochs: 2, batchSize: 7, eta: 0.4, lambda: 0.2 });
         const p = net.parameters();
         expect(net.accuracy(d)).toBe(net.accuracy(asFloats));
