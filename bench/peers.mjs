@@ -29,4 +29,19 @@ export async function xentBackends() {
   return list;
 }
 
+/**
+ * C = A·B (m×k by k×n) on a WASM backend at the kernel level: the operands resident in the instance's
+ * memory, as in training; returns the task (one GEMM through gemmPar, which splits it on two threads).
+ */
+export function residentGemm(be, a, b, m, k, n) {
+  const A = be.alloc('f32', m * k);
+  const B = be.alloc('f32', k * n);
+  const C = be.alloc('f32', m * n);
+  A.write(a);
+  B.write(b);
+  const scratch = be.heap.alloc(be.kernels.matmulScratchBytes(m, k, n, 0, 0));
+  const ctrl = be.parallelControl; // 0 on one thread
+  return () => be.kernels.gemmPar(ctrl, A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, 1, 0, scratch);
+}
+
 export { tf };

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createXent } from '../dist/index.js';
 import { loadMnist } from '../dist/data/mnist.js';
 import { uniformSource } from '../dist/network/random.js';
-import { tf, useTf, xentBackends } from './peers.mjs';
+import { residentGemm, tf, useTf, xentBackends } from './peers.mjs';
 import { tfEpoch } from './tf-network.mjs';
 import { report } from './report.mjs';
 
@@ -81,15 +81,7 @@ async function gemm() {
         tasks.push([name, () => be.matmul(a, b, c, m, k, n, false, false)]);
         continue;
       }
-      // Kernel level: operands resident in the instance's memory, as in training.
-      const A = be.alloc('f32', m * k);
-      const B = be.alloc('f32', k * n);
-      const C = be.alloc('f32', m * n);
-      A.write(a);
-      B.write(b);
-      const scratch = be.heap.alloc(be.kernels.matmulScratchBytes(m, k, n, 0, 0));
-      const ctrl = be.parallelControl; // 0 on one thread
-      tasks.push([name, () => be.kernels.gemmPar(ctrl, A.ptr, B.ptr, C.ptr, m, k, n, 0, 0, 1, 0, scratch)]);
+      tasks.push([name, residentGemm(be, a, b, m, k, n)]);
     }
     const peers = ['wasm', 'cpu'].map((peer) => tfGroup(peer, () => {
       const ta = tf.tensor2d(a, [m, k]);

@@ -1,0 +1,23 @@
+// Copies dist/ to .ab/<name>/ with other WASM builds embedded, for bench/epochs-ab.mjs: build a variant
+// of assembly/ (e.g. `npx asc assembly/index.ts --target release -o /tmp/x.wasm`), embed it in a copy,
+// and compare it with an unchanged copy in one process. Copies live under the repository (gitignored)
+// so that their imports still resolve to node_modules.
+//   node bench/dist-copy.mjs <name> [plain.wasm|-] [relaxed.wasm|-]
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+
+const [name, plain, relaxed] = process.argv.slice(2);
+if (!name) throw new Error('usage: node bench/dist-copy.mjs <name> [plain.wasm|-] [relaxed.wasm|-]');
+const dir = new URL(`../.ab/${name}/`, import.meta.url);
+cpSync(new URL('../dist/', import.meta.url), dir, { recursive: true });
+const file = new URL('backend/wasm-binary.js', dir);
+let text = readFileSync(file, 'utf8');
+const embed = (constant, wasm) => {
+  if (!wasm || wasm === '-') return;
+  const pattern = new RegExp(`export const ${constant} = '[^']*'`);
+  if (!pattern.test(text)) throw new Error(`${constant} not found in ${file.pathname}`);
+  text = text.replace(pattern, `export const ${constant} = '${readFileSync(wasm).toString('base64')}'`);
+};
+embed('wasmBase64', plain);
+embed('wasmRelaxedBase64', relaxed);
+writeFileSync(file, text);
+console.log(`.ab/${name}/`);
