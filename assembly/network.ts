@@ -116,6 +116,14 @@ export function networkWorkBytes(desc: usize, cap: i32): i32 {
  * of 128); tanh and relu element by element.
  */
 function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void {
+  if (act == ACT_SIGMOID) {
+    addBias(a, b, rows, cols);
+    const n = rows * cols;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) v128.store(f32p(a, i), sigmoidF32x4(v128.load(f32p(a, i))));
+    for (; i < n; i++) store<f32>(f32p(a, i), f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(f32p(a, i)))), 0));
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const row = f32p(a, r * cols);
     if (act == ACT_SOFTMAX) {
@@ -127,10 +135,6 @@ function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void 
       }
       const inv = 1.0 / expRowF32(row, row, cols, m);
       for (let k = 0; k < cols; k++) store<f32>(f32p(row, k), <f32>(<f64>load<f32>(f32p(row, k)) * inv));
-    } else if (act == ACT_SIGMOID) {
-      let k = 0;
-      for (; k + 4 <= cols; k += 4) v128.store(f32p(row, k), f32x4.add(v128.load(f32p(row, k)), v128.load(f32p(b, k))));
-      for (; k < cols; k++) store<f32>(f32p(row, k), load<f32>(f32p(row, k)) + load<f32>(f32p(b, k)));
     } else {
       for (let k = 0; k < cols; k++) {
         const z = load<f32>(f32p(row, k)) + load<f32>(f32p(b, k));
@@ -138,11 +142,15 @@ function biasActivate(a: usize, b: usize, rows: i32, cols: i32, act: i32): void 
       }
     }
   }
-  if (act == ACT_SIGMOID) {
-    const n = rows * cols;
-    let i = 0;
-    for (; i + 4 <= n; i += 4) v128.store(f32p(a, i), sigmoidF32x4(v128.load(f32p(a, i))));
-    for (; i < n; i++) store<f32>(f32p(a, i), f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(f32p(a, i)))), 0));
+}
+
+/** A = A + b for a rows × cols block (b added to every row). */
+function addBias(a: usize, b: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = f32p(a, r * cols);
+    let k = 0;
+    for (; k + 4 <= cols; k += 4) v128.store(f32p(row, k), f32x4.add(v128.load(f32p(row, k)), v128.load(f32p(b, k))));
+    for (; k < cols; k++) store<f32>(f32p(row, k), load<f32>(f32p(row, k)) + load<f32>(f32p(b, k)));
   }
 }
 
@@ -206,12 +214,7 @@ function forwardRows(
       gemmPar(ctrl, aPrev, w, a, rows, p, s, 0, 1, 1, 0, scratch);
     }
     if (l == L && keepOutputZ) {
-      for (let r = 0; r < rows; r++) {
-        for (let k = 0; k < s; k++) {
-          const q = f32p(a, r * s + k);
-          store<f32>(q, load<f32>(q) + load<f32>(f32p(b, k)));
-        }
-      }
+      addBias(a, b, rows, s);
     } else {
       biasActivate(a, b, rows, s, l == L ? outputAct : hiddenAct);
     }
