@@ -3,6 +3,7 @@
 //   node bench/kernel-gemm.mjs [build/xent.wasm] [m,k,n,transA,transB …]
 //   node --experimental-wasm-relaxed-simd bench/kernel-gemm.mjs build/xent-relaxed.wasm 256,1024,1024,0,0
 import { readFileSync } from 'node:fs';
+import { placeGemm } from './raw-gemm.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0]?.endsWith('.wasm') ? args.shift() : new URL('../build/xent.wasm', import.meta.url);
@@ -10,22 +11,14 @@ const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
 const k = instance.exports;
 const shapes = (args.length ? args : ['10,784,30,0,1', '30,10,784,1,0', '128,784,30,0,1', '30,784,128,0,1', '30,128,784,1,0', '256,1024,1024,0,0'])
   .map((s) => s.split(',').map(Number));
-const base = (k.heapBase() + 15) & ~15;
 for (const [m, kk, n, ta, tb] of shapes) {
-  const a = base;
-  const b = a + m * kk * 4 + 64;
-  const c = b + kk * n * 4 + 64;
-  const s = c + m * n * 4 + 64;
-  const end = s + k.matmulScratchBytes(m, kk, n, ta, tb);
-  if (end > k.memory.buffer.byteLength) k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
-  const f32 = new Float32Array(k.memory.buffer);
-  for (let i = a / 4; i < c / 4; i++) f32[i] = Math.random() - 0.5;
+  const gemm = placeGemm(k, m, kk, n, ta, tb);
   const reps = Math.max(5, Math.round(2e8 / (2 * m * kk * n)));
-  for (let w = 0; w < 3; w++) k.matmulF32(a, b, c, m, kk, n, ta, tb, s);
+  for (let w = 0; w < 3; w++) gemm();
   const times = [];
   for (let r = 0; r < 5; r++) {
     const t = performance.now();
-    for (let i = 0; i < reps; i++) k.matmulF32(a, b, c, m, kk, n, ta, tb, s);
+    for (let i = 0; i < reps; i++) gemm();
     times.push((performance.now() - t) / reps);
   }
   const ms = times.sort((x, y) => x - y)[2];
