@@ -7,6 +7,7 @@ import { checkChoice, checkFlag, checkNumber, checkOptions, rangeError, typeErro
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import type { DeviceData, Network } from './network.js';
 import { shuffle, uniformSource } from './random.js';
+import { yieldToEventLoop } from './yield.js';
 
 /** What to measure after each epoch. */
 export interface Monitor {
@@ -81,8 +82,6 @@ const KEYS = ['epochs', 'batchSize', 'eta', 'lambda', 'regularization', 'momentu
 const CHUNKS_PER_EPOCH = 50;
 
 const now = () => globalThis.performance.now() / 1000;
-const yieldToEventLoop = () =>
-  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function parseOptions(fn: string, options: unknown) {
   if (options === undefined) typeError(fn, 'options { epochs, batchSize, eta } are required');
