@@ -3,8 +3,8 @@ export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
-export { matmulF32, gemmF32, gemmF32Ld, matmulScratchBytes } from './matmul';
-export { gemmPar, workerLoop, parCtrlBytes } from './parallel';
+export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes } from './matmul';
+export { gemmPar, workerLoop, parCtrlBytes, parInit, parQuit, parFail, parFailed, parWorkerBlocks } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */

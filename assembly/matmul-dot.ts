@@ -141,7 +141,7 @@ const DOT_NC: i32 = 32;
 // over; long slices matter, since every slice pays the lane reductions and a read-modify-write of C.
 export function matmulDot(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-  ldaIn: i32, ldcElems: i32,
+  ldaIn: i32, ldbIn: i32, ldcElems: i32,
 ): void {
   const kc = blockLength(k, DOT_KC, 4);
   const ldc = <usize>ldcElems * 4;
@@ -149,7 +149,7 @@ export function matmulDot(
     const kb = min32(kc, k - pc);
     // Row i of op(A) and row j of op(B)ᵀ over this slice start at aRows + i*lda and bRows + j*ldb.
     let aRows = a + <usize>pc * 4, lda = <usize>ldaIn * 4;
-    let bRows = b + <usize>pc * 4, ldb = <usize>k * 4;
+    let bRows = b + <usize>pc * 4, ldb = <usize>ldbIn * 4;
     // Transposed rows are an odd number of cache lines long, so that they fall in different L1 sets.
     const ldt = <usize>(roundUp(kb, 16) | 16) * 4;
     let free = scratch;
@@ -162,7 +162,7 @@ export function matmulDot(
     if (transB == 0) {
       bRows = free;
       ldb = ldt;
-      transposeInto(b + <usize>pc * <usize>n * 4, <usize>n * 4, kb, n, bRows, ldb);
+      transposeInto(b + <usize>pc * <usize>ldbIn * 4, <usize>ldbIn * 4, kb, n, bRows, ldb);
     }
     for (let jc = 0; jc < n; jc += DOT_NC) {
       const jEnd = min32(jc + DOT_NC, n);

@@ -30,15 +30,15 @@ export const SHORT_K: i32 = 16;
 
 /**
  * C (m×n, row stride ldc) = β·C + α·op(A)·B for 1 ≤ k ≤ SHORT_K; op(A)[i][p] at a + (transA ? p*lda + i
- * : i*lda + p); B is k×n with row stride n. Strides in elements.
+ * : i*lda + p); B is k×n with row stride ldb. Strides in elements.
  */
 export function gemmShortK(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, alpha: f32, beta: f32, scratch: usize,
-  lda: i32, ldc: i32,
+  lda: i32, ldbElems: i32, ldc: i32,
 ): void {
   const iStride: usize = transA != 0 ? 4 : <usize>lda * 4;
   const pStride: usize = transA != 0 ? <usize>lda * 4 : 4;
-  const ldb = <usize>n * 4;
+  const ldb = <usize>ldbElems * 4;
   const ldcB = <usize>ldc * 4;
   const n8 = n & ~7;
   const panelEnd = scratch + <usize>k * 64;

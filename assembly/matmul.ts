@@ -45,6 +45,8 @@
 // dot path: [rows of op(A) if transposed: m·ldt bytes][rows of op(B)ᵀ if transposed: n·ldt bytes].
 
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+/** Rows of the packed path's tile (a row block of a multiple of it packs no padding). */
+export const GEMM_MR: i32 = MR;
 const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = MR * 16;
@@ -81,15 +83,16 @@ export function matmulScratchBytes(m: i32, k: i32, n: i32, transA: i32, transB: 
   return max32(max32(packed, dot), shortKScratchBytes(k));
 }
 
-// Packs op(B)[pc : pc+kb, jc : jc+nb] into ceil(nb/NR) panels of kb×NR f32 at dst (columns past nb zero).
-function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, k: i32, n: i32, transB: i32): void {
+// Packs op(B)[pc : pc+kb, jc : jc+nb] into ceil(nb/NR) panels of kb×NR f32 at dst (columns past nb zero);
+// ldb is B's row stride as stored, in elements (≥ n for B k×n, ≥ k for B n×k).
+function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, ldb: i32, transB: i32): void {
   const zero = f32x4.splat(0);
   for (let jr = 0; jr < nb; jr += NR) {
     const cols = min32(NR, nb - jr);
     const d = dst + <usize>(jr * kb) * 4;
     if (transB == 0) {
       // B is k×n: step p of the panel is a run of row pc+p of B.
-      const ld = <usize>n * 4;
+      const ld = <usize>ldb * 4;
       let s = b + <usize>pc * ld + <usize>(jc + jr) * 4;
       const end = d + <usize>kb * 32;
       if (cols == NR) {
@@ -109,7 +112,7 @@ function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, k: i32,
     } else {
       // B is n×k: row jc+jr+j of B is column j of the panel. Transpose 4 steps × 4 columns at a time,
       // zero rows standing in for columns past cols; the last kb mod 4 steps one by one.
-      const ld = <usize>k * 4;
+      const ld = <usize>ldb * 4;
       const s = b + <usize>(jc + jr) * ld + <usize>pc * 4;
       let p = 0;
       for (; p + 4 <= kb; p += 4) {
@@ -347,7 +350,7 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
 // The packed GEMM path (see the top of the file).
 function matmulPacked(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
-  lda: i32, ldcElems: i32,
+  lda: i32, ldb: i32, ldcElems: i32,
 ): void {
   const kc = blockLength(k, KC, 1);
   const mc = blockLength(m, MC, MR);
@@ -360,7 +363,7 @@ function matmulPacked(
     const nb = min32(nc, n - jc);
     for (let pc = 0; pc < k; pc += kc) {
       const kb = min32(kc, k - pc);
-      packB(b, pb, pc, kb, jc, nb, k, n, transB);
+      packB(b, pb, pc, kb, jc, nb, ldb, transB);
       for (let ic = 0; ic < m; ic += mc) {
         const mb = min32(mc, m - ic);
         packA(a, pa, ic, mb, pc, kb, lda, transA);
@@ -398,26 +401,53 @@ export function gemmF32(
 
 /**
  * gemmF32 with the row strides of A as stored (lda ≥ k, or ≥ m when transA) and of C (ldc ≥ n), in
- * elements: op(A) may be a block of columns of a wider matrix and C a block of columns of a wider C,
- * which is how a product is cut into row blocks (A stored transposed) or column blocks (B stored n×k).
+ * elements: op(A) may be a block of columns of a wider matrix and C a block of columns of a wider C.
  */
 export function gemmF32Ld(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
   lda: i32, ldc: i32,
 ): void {
+  gemmBlock(gemmPath(m, k, n, transA, transB), a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda,
+    transB != 0 ? k : n, ldc);
+}
+
+/** The GEMM paths (see the top of the file); gemmPath picks one from the shape of the whole product. */
+export const PATH_EMPTY: i32 = 0; // k = 0 (C = β·C) or nothing to compute
+export const PATH_SHORT_K: i32 = 1;
+export const PATH_DOT: i32 = 2;
+export const PATH_PACKED: i32 = 3;
+
+/** The path gemmF32 takes for this shape. */
+export function gemmPath(m: i32, k: i32, n: i32, transA: i32, transB: i32): i32 {
+  if (m <= 0 || n <= 0 || k <= 0) return PATH_EMPTY;
+  if (transB == 0 && k <= SHORT_K && n >= 32) return PATH_SHORT_K;
+  if (useDotPath(m, k, n, transA, transB)) return PATH_DOT;
+  return PATH_PACKED;
+}
+
+/**
+ * Runs one path on C (m×n, row stride ldc) = β·C + α·op(A)·op(B), with the row strides of A, B and C as
+ * stored (elements). Each path sums every element of C in an order that depends on k alone (not on m,
+ * n or the element's place), so a block of a product computed with the whole product's path and strides
+ * equals the same block of the whole to the bit: how assembly/parallel.ts shares a product.
+ */
+export function gemmBlock(
+  path: i32, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32,
+  scratch: usize, lda: i32, ldb: i32, ldc: i32,
+): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
+  if (path == PATH_SHORT_K) {
+    gemmShortK(a, b, c, m, k, n, transA, alpha, beta, scratch, lda, ldb, ldc);
+  } else if (path == PATH_DOT) {
+    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+  } else if (path == PATH_PACKED) {
+    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+  } else {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         const p = c + (<usize>(i * ldc + j) << 2);
         store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
       }
     }
-  } else if (transB == 0 && k <= SHORT_K && n >= 32) {
-    gemmShortK(a, b, c, m, k, n, transA, alpha, beta, scratch, lda, ldc);
-  } else if (useDotPath(m, k, n, transA, transB)) {
-    matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldc);
-  } else {
-    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldc);
   }
 }

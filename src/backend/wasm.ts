@@ -5,7 +5,7 @@ import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
 import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
-import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
+import { canWait, startWorker, threadsUnavailable, type WorkerThread } from './worker.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
 export interface Kernels {
@@ -31,9 +31,17 @@ export interface Kernels {
     alpha: number, beta: number, scratch: number): void;
   gemmF32Ld(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number,
     alpha: number, beta: number, scratch: number, lda: number, ldc: number): void;
+  gemmPath(m: number, k: number, n: number, transA: number, transB: number): number;
+  gemmBlock(path: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
+    transB: number, alpha: number, beta: number, scratch: number, lda: number, ldb: number, ldc: number): void;
   gemmPar(ctrl: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
     transB: number, alpha: number, beta: number, scratch: number): void;
   parCtrlBytes(): number;
+  parInit(ctrl: number, callerMayWait: number): void;
+  parQuit(ctrl: number): void;
+  parFail(ctrl: number): void;
+  parFailed(ctrl: number): number;
+  parWorkerBlocks(ctrl: number): number;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
@@ -116,7 +124,7 @@ export { threadsUnavailable };
 
 /**
  * Instantiates a fresh WASM backend (its own memory) of the given build. With threads = 2 the memory is
- * shared with a worker thread of this backend alone, which takes half of every large matrix product.
+ * shared with a worker thread of this backend alone, which takes blocks of every large matrix product.
  */
 export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1): Promise<WasmBackend> {
   const module = await compileXentModule(flavor, threads === 2);
@@ -128,6 +136,7 @@ export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1):
   const { exports } = await instantiate<Record<string, unknown>>(module, { env: { memory } });
   const be = new WasmBackend(exports as unknown as Kernels, flavor);
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
+  be.kernels.parInit(ctrl, canWait() ? 1 : 0); // a browser's main thread spins instead of sleeping
   const scratch = be.heap.alloc(largestScratch(be.kernels));
   be.attachWorker(ctrl, await startWorker(module, memory, ctrl, scratch));
   return be;
@@ -165,9 +174,9 @@ export class WasmBackend implements Backend {
     return this.ctrl;
   }
 
-  /** Products (row blocks) the worker thread has computed so far; 0 on one thread. */
+  /** Blocks of products the worker thread has computed so far; 0 on one thread. */
   workerTasks(): number {
-    return this.ctrl ? new Int32Array(this.kernels.memory.buffer, this.ctrl, 4)[2]! : 0;
+    return this.kernels.parWorkerBlocks(this.ctrl);
   }
 
   /** Hands large products to a started worker from now on (createWasmBackend with threads = 2). */
@@ -178,9 +187,14 @@ export class WasmBackend implements Backend {
 
   /** Throws if the worker thread trapped (the product it was given is then incomplete). */
   private checkWorker(): void {
-    if (this.ctrl && new Int32Array(this.kernels.memory.buffer, this.ctrl, 1)[0] === WORKER_FAILED) {
+    if (this.kernels.parFailed(this.ctrl)) {
       throw new Error('xent: the worker thread failed; this instance cannot be used any more');
     }
+  }
+
+  /** Throws once dispose() has run: the worker is gone, and nothing may run on this instance. */
+  private checkLive(): void {
+    if (this.disposed) throw new RangeError('xent: this instance was disposed');
   }
 
   /**
@@ -189,7 +203,7 @@ export class WasmBackend implements Backend {
    * shares its block (read, then overwritten in place).
    */
   private run(inputs: (Arr | null)[], outputs: (Arr | null)[], body: (...ptrs: number[]) => void, scratch = 0): void {
-    if (this.disposed) throw new Error('xent: this backend was disposed');
+    this.checkLive();
     const inPtrs = inputs.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
     const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : this.heap.alloc(a.byteLength)));
     const scratchPtr = scratch > 0 ? this.heap.alloc(scratch) : 0;
@@ -263,6 +277,7 @@ export class WasmBackend implements Backend {
   }
 
   alloc(type: DeviceType, length: number): DeviceArray {
+    this.checkLive();
     const ptr = this.heap.allocZeroed(length * CONSTRUCTORS[type].BYTES_PER_ELEMENT);
     return new WasmArray(this, type, length, ptr);
   }
@@ -274,6 +289,7 @@ export class WasmBackend implements Backend {
 
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void {
+    this.checkLive();
     this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs),
       inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ), this.ctrl);
     this.checkWorker();
@@ -282,6 +298,7 @@ export class WasmBackend implements Backend {
   networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
     inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
     to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void {
+    this.checkLive();
     this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
       ptr(this, inputs), inputs.type === 'u8' ? 1 : 0, ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
       ptr(this, hyper), regKind, ptr(this, rng), this.ctrl);
@@ -302,8 +319,10 @@ export class WasmBackend implements Backend {
     return this.heap.liveBytes();
   }
 
+  /** Stops the worker thread (its loop returns, then the thread ends); every later call throws. */
   dispose(): void {
     this.disposed = true;
+    if (this.ctrl) this.kernels.parQuit(this.ctrl);
     this.worker?.stop();
     this.worker = null;
   }

@@ -1,23 +1,20 @@
 // The second thread of a `threads: 2` WASM backend: a worker_threads Worker in Node, a Web Worker in
 // browsers (which need cross-origin isolation for shared memory). It instantiates the same compiled
-// module on the backend's shared memory and runs assembly/parallel.ts's workerLoop until told to quit.
+// module on the backend's shared memory and runs assembly/parallel.ts's workerLoop until parQuit; the
+// control block's layout is known to assembly/parallel.ts alone (TypeScript goes through its exports).
 // The worker's source is a string, so the library stays one file per format (no worker file to
 // resolve from ESM, CommonJS or the browser bundle).
 
-/** The control block's states (assembly/parallel.ts) that TypeScript writes or reads. */
-const WORKER_QUIT = 3;
-export const WORKER_FAILED = 4;
-
 /** A started worker thread. */
 export interface WorkerThread {
-  /** Asks the loop to return and stops the thread. */
+  /** Ends the thread (after parQuit has asked its loop to return). */
   stop(): void;
 }
 
-// Runs in the worker. A trap in the loop marks the control block FAILED, so the caller stops waiting.
+// Runs in the worker. A trap in the loop marks the control block FAILED (parFail), so the caller stops
+// waiting for the worker's block and the backend throws.
 const body = (post: string) => `
   const start = ({ module, memory, ctrl, scratch }) => {
-    const state = new Int32Array(memory.buffer, ctrl, 1);
     let instance;
     try {
       instance = new WebAssembly.Instance(module, { env: { memory } });
@@ -29,7 +26,7 @@ const body = (post: string) => `
     try {
       instance.exports.workerLoop(ctrl, scratch);
     } catch (e) {
-      Atomics.store(state, 0, ${WORKER_FAILED});
+      instance.exports.parFail(ctrl);
     }
   };`;
 
@@ -106,12 +103,15 @@ export async function startWorker(
     }
   });
   await ready;
-  return {
-    stop() {
-      const state = new Int32Array(memory.buffer, ctrl, 1);
-      Atomics.store(state, 0, WORKER_QUIT);
-      Atomics.notify(state, 0);
-      stop();
-    },
-  };
+  return { stop: () => stop() };
+}
+
+/** Whether this thread may block in Atomics.wait (Node, a Web Worker), not a browser's main thread. */
+export function canWait(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); // returns 'not-equal' where allowed
+    return true;
+  } catch {
+    return false;
+  }
 }
