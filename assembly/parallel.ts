@@ -1,44 +1,48 @@
 // Two-thread GEMM (the `threads: 2` builds: shared, imported memory). A product large enough to repay
 // sharing is cut into blocks of rows (or columns) of C. The caller and a worker thread (workerLoop on
-// the same memory) claim blocks one at a time from an atomic counter; the caller computes every block
-// the worker has not claimed, so it never waits on a worker that is not running, only on a block the
-// worker has started (at most one). Every block runs the path (assembly/matmul.ts gemmPath) of the
-// whole product on its part of C with the whole product's strides, and each path sums every element in
-// an order fixed by k alone: the result equals one thread's to the bit, whoever computes which block.
+// the same memory) claim blocks from an atomic counter; the caller computes every block the worker has
+// not claimed, and then, if the worker is slow to finish one it claimed (preempted, or not yet running),
+// computes that block too rather than wait: the worker computes into a buffer of its own and copies its
+// block into C only if it commits first, so a worker that is not running costs the caller a short wait
+// and one block at most. Every block runs the path (assembly/matmul.ts gemmPath) of the whole product on
+// its part of C with the whole product's strides, and each path sums every element in an order fixed by
+// k alone: the result equals one thread's to the bit, whoever computes which block.
 //
 // The control block `ctrl` (parCtrlBytes, allocated zeroed by TypeScript per instance, no module state):
-//   i64 [0]   CLAIM: task generation << 32 | blocks << 16 | next block index. The caller posts a task by
-//             storing (g + 1, blocks, 0) and claims with an atomic add; the worker claims with a
-//             compare-and-swap of the word it read, so it never takes a block of a task that has ended
-//             (the word would differ) and reads the task's words only once its block is its own.
-//   i64 [8]   DONE: generation << 32 | blocks of that task the worker has finished (stale ones dropped).
-//   i32 [16]  STATE: RUN, QUIT (dispose) or FAILED (the worker trapped: the caller stops waiting).
-//   i32 [20]  blocks the worker has computed in all (for tests and diagnostics).
-//   i32 [24]  1 when the calling thread may sleep in memory.atomic.wait (Node's main thread, a Web
-//             Worker); 0 on a browser's main thread, which must never block: it spins instead.
-//   i32 [28]  1 while the caller sleeps on DONE: the worker then sleeps at once after its block (not
-//             spinning on the core the caller will wake up to).
-//   [64..]    the task (its own cache line): a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows,
-//             block (rows or columns per block).
-// Waiting, on either side, is short. The worker spins for a few tens of µs after its last block (a
-// training loop posts a product every few µs), then sleeps in memory.atomic.wait64 on CLAIM until the
-// caller's notify. A caller left waiting for the worker's block spins about one block's time, then (where
-// it may) sleeps on DONE, freeing its core: a worker that was preempted resumes there. ctrl = 0, or a
-// build without threads, means one thread.
+//   i64 [0]   CLAIM: task generation g << 32 | blocks << 16 | next block index. The caller posts a task
+//             by storing (g, blocks, 0) and claims with an atomic add; the worker claims with a
+//             compare-and-swap of the word it read, so it never claims a block of a task that has ended.
+//   i32 [16]  STATE: RUN, QUIT (dispose) or FAILED (the worker trapped).
+//   i32 [20]  blocks the worker has committed in all (for tests and diagnostics).
+//   i32 [24]  1 while the worker sleeps (the caller then notifies when it posts).
+//   i32 [28]  HASTE: the caller waits for a block of the worker's at most one block's time >> HASTE. It
+//             grows by 2 (to 8) each time the caller has to take a block over, and shrinks by 1 each time
+//             the worker finishes in time: under contention the caller soon stops waiting at all.
+//   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
+//   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
+//             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
+//             (COPYING) before it is computed, in place: the caller then waits for it.
+// The worker spins for a fraction of a millisecond after its last block (a training loop posts products
+// tens of µs apart), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
+// never blocks (browsers forbid waiting on the main thread): it spins, for about half a block at most.
+// ctrl = 0, or a build without threads, means one thread.
 
 import { gemmBlock, gemmF32, gemmPath, GEMM_MR, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
 
 const CLAIM: usize = 0;
-const DONE: usize = 8;
 const STATE: usize = 16;
 const TOTAL: usize = 20;
-const MAY_WAIT: usize = 24;
-const WAITING: usize = 28;
+const SLEEPING: usize = 24;
+const HASTE: usize = 28;
 const TASK: usize = 64;
+const COMMIT: usize = 128;
 const RUN: i32 = 0;
 const QUIT: i32 = 1;
 const FAILED: i32 = 2;
-const LOW: i64 = 0xffffffff;
+const OPEN: i64 = 0;
+const CALLER: i64 = 1;
+const COPYING: i64 = 2;
+const DONE: i64 = 3;
 
 // The fields of a CLAIM word.
 @inline function claimWord(gen: i64, blocks: i32): i64 {
@@ -53,23 +57,30 @@ const LOW: i64 = 0xffffffff;
 
 /** Products below this many multiply-adds run on one thread (sharing one costs a few µs). */
 const PAR_MIN_MACS: f64 = 131072;
-/** Multiply-adds a block should have at least (≈ 10–20 µs): each block packs one operand again. */
-const BLOCK_MACS: f64 = 393216;
-/** Most blocks per product: a preempted worker delays the caller by one block at most. */
+/** Multiply-adds a block should have at least (≈ 15–30 µs). */
+const BLOCK_MACS: f64 = 524288;
+/** Most blocks per product (the commit words). */
 const MAX_BLOCKS: i32 = 16;
-/** Polls of CLAIM before an idle worker sleeps (≈ 20–60 µs). */
-const WORKER_SPINS: i32 = 1 << 16;
-/** Multiply-adds per poll of DONE before a caller that may sleep does: it polls for about one block's time. */
-const MACS_PER_SPIN: f64 = 8;
+/** Fewest rows and columns of C per block (each block packs one operand again, see rowSplitCost);
+ *  twice as many when that operand is larger than L2 holds. */
+const MIN_ROWS: i32 = 30;
+const MIN_COLS: i32 = 128;
+/** Bytes of the worker's own block buffer (parWorkerBytes): 256 K floats. */
+const OWN_BYTES: i32 = 1 << 20;
+/** Polls of CLAIM before an idle worker sleeps (≈ 0.1 ms, longer than most gaps between a mini-batch's
+ *  products; short, since on a busy machine a spinning worker may hold the core its caller wants). */
+const WORKER_SPINS: i32 = 1 << 17;
+/** Multiply-adds per poll of a commit word (0.7 ns a poll, 0.04 ns a multiply-add on one core). */
+const MACS_PER_POLL: f64 = 16;
 
 /** Bytes of the control block (TypeScript allocates it zeroed). */
 export function parCtrlBytes(): i32 {
-  return 128;
+  return <i32>COMMIT + 8 * MAX_BLOCKS;
 }
 
-/** Sets whether the calling thread may sleep in memory.atomic.wait (1) or must spin (0). */
-export function parInit(ctrl: usize, callerMayWait: i32): void {
-  store<i32>(ctrl + MAY_WAIT, callerMayWait); // before the worker starts
+/** Bytes of the worker's own block buffer, passed to workerLoop with its scratch. */
+export function parWorkerBytes(): i32 {
+  return OWN_BYTES;
 }
 
 /** Asks the worker's loop to return (dispose): wakes it if it sleeps. */
@@ -82,46 +93,61 @@ export function parQuit(ctrl: usize): void {
   }
 }
 
-/** Marks the worker failed (src/backend/worker.ts calls it when workerLoop trapped) and wakes the caller. */
+/** Marks the worker failed (src/backend/worker.ts calls it when workerLoop trapped). */
 export function parFail(ctrl: usize): void {
   if (!ASC_FEATURE_THREADS) return;
-  if (ASC_FEATURE_THREADS) {
-    atomic.store<i32>(ctrl + STATE, FAILED);
-    atomic.notify(ctrl + DONE, 1);
-  }
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STATE, FAILED);
 }
 
-/** Whether the worker trapped (its last block is then incomplete). */
+/** Whether the worker trapped (a block it was copying may then be incomplete). */
 export function parFailed(ctrl: usize): bool {
   if (!ASC_FEATURE_THREADS) return false;
   return ctrl != 0 && atomic.load<i32>(ctrl + STATE) == FAILED;
 }
 
-/** Blocks the worker has computed so far. */
+/** Blocks the worker has committed so far. */
 export function parWorkerBlocks(ctrl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   return ctrl == 0 ? 0 : atomic.load<i32>(ctrl + TOTAL);
 }
 
-// Computes block i of the task at t: rows (or columns) [i·block, min((i + 1)·block, extent)) of C.
-function runBlock(t: usize, i: i32, scratch: usize): void {
-  const a = <usize>load<u32>(t), b = <usize>load<u32>(t, 4), c = <usize>load<u32>(t, 8);
+// Block i of the task at t covers rows (or columns) [i·block, i·block + span) of C.
+@inline function blockFrom(t: usize, i: i32): i32 {
+  return i * load<i32>(t, 48);
+}
+@inline function blockSpan(t: usize, i: i32): i32 {
+  return min(load<i32>(t, 48), (load<i32>(t, 44) != 0 ? load<i32>(t, 12) : load<i32>(t, 20)) - blockFrom(t, i));
+}
+// The block's rows and columns, and its first element of C.
+@inline function blockRows(t: usize, i: i32): i32 {
+  return load<i32>(t, 44) != 0 ? blockSpan(t, i) : load<i32>(t, 12);
+}
+@inline function blockCols(t: usize, i: i32): i32 {
+  return load<i32>(t, 44) != 0 ? load<i32>(t, 20) : blockSpan(t, i);
+}
+@inline function blockC(t: usize, i: i32): usize {
+  const from = <usize>blockFrom(t, i);
+  return <usize>load<u32>(t, 8) + (load<i32>(t, 44) != 0 ? from * <usize>load<i32>(t, 20) : from) * 4;
+}
+
+// Computes block i of the task at t into dst (row stride ldd): C's block itself (ldd = n) or a buffer.
+function runBlock(t: usize, i: i32, scratch: usize, dst: usize, ldd: i32): void {
+  const a = <usize>load<u32>(t), b = <usize>load<u32>(t, 4);
   const m = load<i32>(t, 12), k = load<i32>(t, 16), n = load<i32>(t, 20);
   const transA = load<i32>(t, 24), transB = load<i32>(t, 28);
-  const alpha = load<f32>(t, 32), beta = load<f32>(t, 36);
-  const path = load<i32>(t, 40), byRows = load<i32>(t, 44), block = load<i32>(t, 48);
   const lda = transA != 0 ? m : k;
   const ldb = transB != 0 ? k : n;
-  const from = i * block;
-  if (byRows != 0) {
-    const rows = min(block, m - from);
-    const ai = transA != 0 ? a + (<usize>from << 2) : a + <usize>from * <usize>lda * 4;
-    gemmBlock(path, ai, b, c + <usize>from * <usize>n * 4, rows, k, n, transA, transB, alpha, beta, scratch, lda, ldb, n);
-  } else {
-    const cols = min(block, n - from);
-    const bj = transB != 0 ? b + <usize>from * <usize>ldb * 4 : b + (<usize>from << 2);
-    gemmBlock(path, a, bj, c + (<usize>from << 2), m, k, cols, transA, transB, alpha, beta, scratch, lda, ldb, n);
-  }
+  const from = <usize>blockFrom(t, i);
+  let ai = a, bj = b;
+  if (load<i32>(t, 44) != 0) ai = transA != 0 ? a + (from << 2) : a + from * <usize>lda * 4;
+  else bj = transB != 0 ? b + from * <usize>ldb * 4 : b + (from << 2);
+  gemmBlock(load<i32>(t, 40), ai, bj, dst, blockRows(t, i), k, blockCols(t, i), transA, transB, load<f32>(t, 32),
+    load<f32>(t, 36), scratch, lda, ldb, ldd);
+}
+
+// Copies rows × cols f32 from src (row stride ls) to dst (row stride ld), strides in elements.
+function copyBlock(src: usize, ls: i32, dst: usize, ld: i32, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * <usize>ld * 4, src + <usize>r * <usize>ls * 4, <usize>cols * 4);
 }
 
 // Operand bytes each extra block packs (or transposes) again, per step of k: the rows of C split when
@@ -146,7 +172,7 @@ export function gemmPar(
 ): void {
   const macs = <f64>m * <f64>k * <f64>n;
   const path = gemmPath(m, k, n, transA, transB);
-  const rowUnit = GEMM_MR * 2;
+  const rowUnit = GEMM_MR;
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   if (!ASC_FEATURE_THREADS || ctrl == 0 || path == PATH_EMPTY || macs < PAR_MIN_MACS || !(canRows || canCols)
@@ -158,8 +184,10 @@ export function gemmPar(
     const byRows = canRows && (!canCols || rowSplitCost(path, m, n, transB) <= colSplitCost(path, m, n, transA));
     const extent = byRows ? m : n;
     const unit = byRows ? rowUnit : 8;
-    let blocks = <i32>min(<f64>MAX_BLOCKS, max(2, Math.floor(macs / BLOCK_MACS)));
-    blocks = min(blocks, extent / unit);
+    const repacked = (byRows ? rowSplitCost(path, m, n, transB) : colSplitCost(path, m, n, transA)) * <f64>k * 4;
+    const least = (byRows ? (MIN_ROWS + unit - 1) / unit * unit : MIN_COLS) * (repacked > <f64>(1 << 20) ? 2 : 1);
+    let blocks = <i32>min(<f64>MAX_BLOCKS, Math.floor(macs / BLOCK_MACS));
+    blocks = max(2, min(blocks, extent / least));
     const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
     blocks = (extent + block - 1) / block;
 
@@ -178,36 +206,48 @@ export function gemmPar(
     store<i32>(t, byRows ? 1 : 0, 44);
     store<i32>(t, block, 48);
     const gen = (atomic.load<i64>(ctrl + CLAIM) >>> 32) + 1;
-    atomic.store<i64>(ctrl + DONE, gen << 32);
+    const open = gen << 2 | OPEN;
+    for (let i = 0; i < blocks; i++) atomic.store<i64>(ctrl + COMMIT + (<usize>i << 3), open);
     atomic.store<i64>(ctrl + CLAIM, claimWord(gen, blocks)); // sequentially consistent: the task is visible before it
-    atomic.notify(ctrl + CLAIM, 1);
+    if (atomic.load<i32>(ctrl + SLEEPING) != 0) atomic.notify(ctrl + CLAIM, 1);
 
-    let mine = 0;
+    let mine: u32 = 0; // the blocks this thread claimed
     while (true) {
       const i = claimIndex(atomic.add<i64>(ctrl + CLAIM, 1));
       if (i >= blocks) break;
-      runBlock(t, i, scratch);
-      mine++;
+      runBlock(t, i, scratch, blockC(t, i), n);
+      mine |= 1 << i;
     }
-    // Every block is claimed: wait only for the worker's (it is running one, or has just finished).
-    const mayWait = atomic.load<i32>(ctrl + MAY_WAIT) != 0;
-    const patience = <i32>min(<f64>(1 << 20), <f64>block * <f64>k * <f64>(byRows ? n : m) / MACS_PER_SPIN);
-    let spins = 0;
-    while (true) {
-      const done = atomic.load<i64>(ctrl + DONE);
-      if (<i32>(done & LOW) + mine >= blocks || atomic.load<i32>(ctrl + STATE) == FAILED) break;
-      if (mayWait && ++spins > patience) {
-        atomic.store<i32>(ctrl + WAITING, 1);
-        memory.atomic.wait64(ctrl + DONE, done, 1000000); // ≤ 1 ms, then look again
-        atomic.store<i32>(ctrl + WAITING, 0);
-        spins = 0;
+    // The worker's blocks: wait for each up to about a block's time >> HASTE, then take it over (unless
+    // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
+    let haste = load<i32>(ctrl + HASTE);
+    for (let i = 0; i < blocks; i++) {
+      if (mine & (1 << i)) continue;
+      const word = ctrl + COMMIT + (<usize>i << 3);
+      const patience = <i32>min(<f64>(1 << 22), macs / <f64>blocks / MACS_PER_POLL) >> haste;
+      let polls = 0;
+      while (true) {
+        const state = atomic.load<i64>(word) & 3;
+        if (state == DONE) {
+          haste = max(0, haste - 1);
+          break;
+        }
+        if (state == OPEN && (++polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
+          if (atomic.cmpxchg<i64>(word, open, gen << 2 | CALLER) == open) {
+            runBlock(t, i, scratch, blockC(t, i), n);
+            haste = min(8, haste + 2);
+            break;
+          }
+        }
+        if (state == COPYING && atomic.load<i32>(ctrl + STATE) == FAILED) break; // the backend throws
       }
     }
+    store<i32>(ctrl + HASTE, haste);
   }
 }
 
-/** The worker thread's loop: claims and computes blocks until parQuit. `scratch` is its own. */
-export function workerLoop(ctrl: usize, scratch: usize): void {
+/** The worker thread's loop: claims and computes blocks until parQuit. `scratch` and `own` (parWorkerBytes) are its own. */
+export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) {
     const t = ctrl + TASK;
@@ -217,27 +257,36 @@ export function workerLoop(ctrl: usize, scratch: usize): void {
       if (atomic.load<i32>(ctrl + STATE) != RUN) return;
       if (claimIndex(claim) < claimBlocks(claim)) {
         if (atomic.cmpxchg<i64>(ctrl + CLAIM, claim, claim + 1) == claim) {
-          runBlock(t, claimIndex(claim), scratch);
-          atomic.add<i32>(ctrl + TOTAL, 1);
-          const gen = claim >>> 32;
-          let done = atomic.load<i64>(ctrl + DONE);
-          while (done >>> 32 == gen) { // count it for its own task only
-            const seen = atomic.cmpxchg<i64>(ctrl + DONE, done, done + 1);
-            if (seen == done) break;
-            done = seen;
+          // The task's words are read after the claim: if the caller took this block over meanwhile and
+          // moved on, they may belong to a later task, and the commit below fails.
+          const i = claimIndex(claim);
+          const word = ctrl + COMMIT + (<usize>i << 3);
+          const open = (claim >>> 32) << 2 | OPEN;
+          const rows = blockRows(t, i), cols = blockCols(t, i), c = blockC(t, i), n = load<i32>(t, 20);
+          if (<i64>rows * <i64>cols * 4 <= <i64>OWN_BYTES) {
+            if (load<f32>(t, 36) != 0) copyBlock(c, n, own, cols, rows, cols); // β·C reads C
+            runBlock(t, i, scratch, own, cols);
+            if (atomic.cmpxchg<i64>(word, open, open | COPYING) == open) {
+              copyBlock(own, cols, c, n, rows, cols);
+              atomic.store<i64>(word, open | DONE);
+              atomic.add<i32>(ctrl + TOTAL, 1);
+            }
+          } else if (atomic.cmpxchg<i64>(word, open, open | COPYING) == open) {
+            runBlock(t, i, scratch, c, n);
+            atomic.store<i64>(word, open | DONE);
+            atomic.add<i32>(ctrl + TOTAL, 1);
           }
-          atomic.notify(ctrl + DONE, 1);
-          // A sleeping caller wakes up to a core: do not hold this one spinning.
-          spins = atomic.load<i32>(ctrl + WAITING) != 0 ? WORKER_SPINS : 0;
-          continue;
         }
         spins = 0;
         continue;
       }
       if (++spins > WORKER_SPINS) {
-        memory.atomic.wait64(ctrl + CLAIM, claim, -1);
+        atomic.store<i32>(ctrl + SLEEPING, 1);
+        memory.atomic.wait64(ctrl + CLAIM, claim, -1); // returns at once if CLAIM has changed
+        atomic.store<i32>(ctrl + SLEEPING, 0);
         spins = 0;
       }
     }
   }
 }
+

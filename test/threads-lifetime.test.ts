@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const INDEX = JSON.stringify(new URL('../dist/index.js', import.meta.url).href);
 
 /** Runs an ES module body in a fresh Node process; returns its stdout lines (the test fails on a hang). */
-function run(body: string, timeout = 60000): string[] {
+function run(body: string, timeout = 30000): string[] {
   const t = Date.now();
   const p = spawnSync(process.execPath, ['--input-type=module', '-e', `import { createXent } from ${INDEX};\n${body}`],
     { encoding: 'utf8', timeout });

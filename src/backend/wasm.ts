@@ -5,7 +5,7 @@ import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
 import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
-import { canWait, startWorker, threadsUnavailable, type WorkerThread } from './worker.js';
+import { startWorker, threadsUnavailable, type WorkerThread } from './worker.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
 export interface Kernels {
@@ -37,7 +37,7 @@ export interface Kernels {
   gemmPar(ctrl: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
     transB: number, alpha: number, beta: number, scratch: number): void;
   parCtrlBytes(): number;
-  parInit(ctrl: number, callerMayWait: number): void;
+  parWorkerBytes(): number;
   parQuit(ctrl: number): void;
   parFail(ctrl: number): void;
   parFailed(ctrl: number): number;
@@ -136,9 +136,9 @@ export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1):
   const { exports } = await instantiate<Record<string, unknown>>(module, { env: { memory } });
   const be = new WasmBackend(exports as unknown as Kernels, flavor);
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
-  be.kernels.parInit(ctrl, canWait() ? 1 : 0); // a browser's main thread spins instead of sleeping
   const scratch = be.heap.alloc(largestScratch(be.kernels));
-  be.attachWorker(ctrl, await startWorker(module, memory, ctrl, scratch));
+  const own = be.heap.alloc(be.kernels.parWorkerBytes()); // the worker's blocks, before it commits them
+  be.attachWorker(ctrl, await startWorker(module, memory, ctrl, scratch, own));
   return be;
 }
 

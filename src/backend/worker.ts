@@ -11,10 +11,10 @@ export interface WorkerThread {
   stop(): void;
 }
 
-// Runs in the worker. A trap in the loop marks the control block FAILED (parFail), so the caller stops
-// waiting for the worker's block and the backend throws.
+// Runs in the worker. A trap in the loop marks the control block FAILED (parFail): the caller computes
+// the worker's unfinished block itself, or stops waiting for it, and the backend throws.
 const body = (post: string) => `
-  const start = ({ module, memory, ctrl, scratch }) => {
+  const start = ({ module, memory, ctrl, scratch, own }) => {
     let instance;
     try {
       instance = new WebAssembly.Instance(module, { env: { memory } });
@@ -24,7 +24,7 @@ const body = (post: string) => `
     }
     ${post}('ready');
     try {
-      instance.exports.workerLoop(ctrl, scratch);
+      instance.exports.workerLoop(ctrl, scratch, own);
     } catch (e) {
       instance.exports.parFail(ctrl);
     }
@@ -70,9 +70,9 @@ function nodeWorkerModule(): NodeWorkerModule {
 
 /** Starts the worker on `memory` and resolves once its instance is ready. */
 export async function startWorker(
-  module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, scratch: number,
+  module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, scratch: number, own: number,
 ): Promise<WorkerThread> {
-  const data = { module, memory, ctrl, scratch };
+  const data = { module, memory, ctrl, scratch, own };
   const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
   let stop: () => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -106,12 +106,3 @@ export async function startWorker(
   return { stop: () => stop() };
 }
 
-/** Whether this thread may block in Atomics.wait (Node, a Web Worker), not a browser's main thread. */
-export function canWait(): boolean {
-  try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); // returns 'not-equal' where allowed
-    return true;
-  } catch {
-    return false;
-  }
-}
