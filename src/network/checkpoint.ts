@@ -129,7 +129,7 @@ export function loadCheckpoint(be: Backend, source: unknown): Network {
         orderOrigin: u32('orderOrigin'), shuffles: u32('shuffles'), examples: integer(fn, 'rng.examples', c.rng.examples, 1, 2 ** 31 - 1),
         stream: u32('stream'), dropout: u32('dropout', 1),
       };
-      run.order = replay(run.rng);
+      replay(run.rng); // fails now on a corrupt stream; the order itself is rebuilt by the next train()
     }
     if (c.optimizer !== null) {
       if (!isObject(c.optimizer)) rangeError(fn, 'optimizer must be an object or null');
