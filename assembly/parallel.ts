@@ -181,10 +181,12 @@ export function gemmPar(
     return;
   }
   if (ASC_FEATURE_THREADS) {
-    const byRows = canRows && (!canCols || rowSplitCost(path, m, n, transB) <= colSplitCost(path, m, n, transA));
+    const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
+    // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
+    const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));
     const extent = byRows ? m : n;
     const unit = byRows ? rowUnit : 8;
-    const repacked = (byRows ? rowSplitCost(path, m, n, transB) : colSplitCost(path, m, n, transA)) * <f64>k * 4;
+    const repacked = (byRows ? rowCost : colCost) * <f64>k * 4;
     const least = (byRows ? (MIN_ROWS + unit - 1) / unit * unit : MIN_COLS) * (repacked > <f64>(1 << 20) ? 2 : 1);
     let blocks = <i32>min(<f64>MAX_BLOCKS, Math.floor(macs / BLOCK_MACS));
     blocks = max(2, min(blocks, extent / least));
