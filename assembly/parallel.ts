@@ -17,14 +17,18 @@
 //   i32 [24]  1 while the worker sleeps (the caller then notifies when it posts).
 //   i32 [28]  HASTE: the caller waits for a block of the worker's at most one block's time >> HASTE. It
 //             grows by 2 (to 8) each time the caller has to take a block over, and shrinks by 1 each time
-//             the worker finishes in time: under contention the caller soon stops waiting at all.
+//             the worker finishes in time: under contention the caller soon stops waiting at all, and the
+//             idle worker spins 4^HASTE times less before it sleeps.
+//   i32 [32]  SOLO: large products the caller still runs alone. At HASTE 8 (the worker keeps being
+//             overtaken: it has no core of its own) the next SOLO_RUN products run on one thread while
+//             the worker sleeps; then sharing is tried again at HASTE 6.
 //   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
 //             (COPYING) before it is computed, in place: the caller then waits for it.
 // The worker spins for a fraction of a millisecond after its last block (a training loop posts products
 // tens of µs apart), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
-// never blocks (browsers forbid waiting on the main thread): it spins, for about half a block at most.
+// never blocks (browsers forbid waiting on the main thread): it spins, for about a block (0.1 ms) at most.
 // ctrl = 0, or a build without threads, means one thread.
 
 import { gemmBlock, gemmF32, gemmPath, GEMM_MR, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
@@ -34,6 +38,7 @@ const STATE: usize = 16;
 const TOTAL: usize = 20;
 const SLEEPING: usize = 24;
 const HASTE: usize = 28;
+const SOLO: usize = 32;
 const TASK: usize = 64;
 const COMMIT: usize = 128;
 const RUN: i32 = 0;
@@ -72,6 +77,11 @@ const OWN_BYTES: i32 = 1 << 20;
 const WORKER_SPINS: i32 = 1 << 17;
 /** Multiply-adds per poll of a commit word (0.7 ns a poll, 0.04 ns a multiply-add on one core). */
 const MACS_PER_POLL: f64 = 16;
+/** The longest a caller waits for one of the worker's blocks (≈ 0.1 ms): a starved worker costs no more. */
+const MAX_POLLS: i32 = 1 << 17;
+/** Large products run alone after the worker has kept being overtaken (then sharing is tried again). */
+const SOLO_RUN: i32 = 256;
+const MAX_HASTE: i32 = 8;
 
 /** Bytes of the control block (TypeScript allocates it zeroed). */
 export function parCtrlBytes(): i32 {
@@ -181,6 +191,13 @@ export function gemmPar(
     return;
   }
   if (ASC_FEATURE_THREADS) {
+    const solo = load<i32>(ctrl + SOLO);
+    if (solo > 0) {
+      store<i32>(ctrl + SOLO, solo - 1);
+      if (solo == 1) store<i32>(ctrl + HASTE, MAX_HASTE - 2);
+      gemmF32(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
+      return;
+    }
     const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
     // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
     const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));
@@ -220,13 +237,13 @@ export function gemmPar(
       runBlock(t, i, scratch, blockC(t, i), n);
       mine |= 1 << i;
     }
-    // The worker's blocks: wait for each up to about a block's time >> HASTE, then take it over (unless
+    // The worker's blocks: wait for each up to about a block's time >> HASTE (0.1 ms at most), then take it over (unless
     // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
     let haste = load<i32>(ctrl + HASTE);
     for (let i = 0; i < blocks; i++) {
       if (mine & (1 << i)) continue;
       const word = ctrl + COMMIT + (<usize>i << 3);
-      const patience = <i32>min(<f64>(1 << 22), macs / <f64>blocks / MACS_PER_POLL) >> haste;
+      const patience = <i32>min(<f64>MAX_POLLS, macs / <f64>blocks / MACS_PER_POLL) >> haste;
       let polls = 0;
       while (true) {
         const state = atomic.load<i64>(word) & 3;
@@ -234,10 +251,11 @@ export function gemmPar(
           haste = max(0, haste - 1);
           break;
         }
-        if (state == OPEN && (++polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
+        ++polls;
+        if (state == OPEN && (polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
           if (atomic.cmpxchg<i64>(word, open, gen << 2 | CALLER) == open) {
             runBlock(t, i, scratch, blockC(t, i), n);
-            haste = min(8, haste + 2);
+            haste = min(MAX_HASTE, haste + 2);
             break;
           }
         }
@@ -245,6 +263,7 @@ export function gemmPar(
       }
     }
     store<i32>(ctrl + HASTE, haste);
+    if (haste == MAX_HASTE) store<i32>(ctrl + SOLO, SOLO_RUN);
   }
 }
 
@@ -282,7 +301,8 @@ export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
         spins = 0;
         continue;
       }
-      if (++spins > WORKER_SPINS) {
+      // A worker its caller has had to overtake (HASTE > 0: this machine is busy) spins less, or not at all.
+      if (++spins > WORKER_SPINS >> (2 * load<i32>(ctrl + HASTE))) {
         atomic.store<i32>(ctrl + SLEEPING, 1);
         memory.atomic.wait64(ctrl + CLAIM, claim, -1); // returns at once if CLAIM has changed
         atomic.store<i32>(ctrl + SLEEPING, 0);

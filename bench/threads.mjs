@@ -3,7 +3,10 @@
 // instances side by side (two processes at once, both 1T or both 2T). Two workloads: seconds per epoch
 // of MNIST 784-30-10 at batch 128 (the best of epochs 2–3, as `xent train` runs it) and the
 // (256,1024,1024) GEMM at the kernel level (operands resident, as in training). Prints `uptime` before
-// every condition and the median ratio 1T/2T (> 1: two threads are faster) over the rounds.
+// every condition and the median ratio 1T/2T (> 1: two threads are faster) over the rounds. Every child
+// and the busy process run detached, each in a session (a Linux autogroup) of its own: with
+// sched_autogroup on, the scheduler shares the CPU between sessions first, so a worker thread gets time
+// only from its own session's share.
 //   node --experimental-wasm-relaxed-simd bench/threads.mjs [rounds=5] [conditions=quiet,busy,pair] [workloads=epoch,gemm]
 // One measurement (what each child process runs):
 //   node … bench/threads.mjs --child epoch|gemm 1|2
@@ -52,7 +55,8 @@ if (process.argv[2] === '--child') {
 /** Runs `count` children of one workload at once; resolves with their values (seconds). */
 function children(workload, threads, count) {
   return Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...FLAGS, SELF, '--child', workload, String(threads)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // detached: a session (and so a Linux autogroup) of its own, like a program started on its own.
+    const p = spawn(process.execPath, [...FLAGS, SELF, '--child', workload, String(threads)], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)).value) : reject(new Error(`child exited ${code}`))));
@@ -64,10 +68,11 @@ const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/
 
 const [roundsArg = '5', conditionsArg = 'quiet,busy,pair', workloadsArg = 'epoch,gemm'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
-console.log(`${cpus()[0]?.model} ×${cpus().length}, Node ${process.version}, ${new Date().toISOString()}`);
+const autogroup = (() => { try { return execFileSync('cat', ['/proc/sys/kernel/sched_autogroup_enabled'], { encoding: 'utf8' }).trim(); } catch { return '?'; } })();
+console.log(`${cpus()[0]?.model} ×${cpus().length}, Node ${process.version}, ${new Date().toISOString()}, sched_autogroup ${autogroup}`);
 for (const condition of conditionsArg.split(',')) {
   for (const workload of workloadsArg.split(',')) {
-    const busy = condition === 'busy' ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : null;
+    const busy = condition === 'busy' ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore', detached: true }) : null;
     const before = load();
     const one = [];
     const two = [];
