@@ -33,9 +33,10 @@ export interface XentOptions {
    */
   simd?: 'auto' | 'plain' | 'relaxed';
   /**
-   * 1 (default), or 2: a worker thread on shared WASM memory takes half of every matrix product of
-   * ≥ 2¹⁷ multiply-adds (worker_threads in Node; a Web Worker in cross-origin-isolated browsers) — e.g.
-   * MNIST training of 784-30-10 runs 1.4–1.6× faster at batch 10 or 128; dispose() stops the worker.
+   * 1 (default), or 2: a worker thread on shared WASM memory shares the blocks of every matrix product
+   * of ≥ 2¹⁷ multiply-adds with the caller (worker_threads in Node; a Web Worker in cross-origin-isolated
+   * browsers), with results equal to one thread's to the bit; faster only where a second core is free
+   * (docs/performance.md). dispose() stops the worker.
    */
   threads?: 1 | 2;
 }
