@@ -4,6 +4,7 @@
 // so that their imports still resolve to node_modules.
 //   node bench/dist-copy.mjs <name> [plain.wasm|-] [relaxed.wasm|-]
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 
 const [name, plain, relaxed] = process.argv.slice(2);
 if (!name) throw new Error('usage: node bench/dist-copy.mjs <name> [plain.wasm|-] [relaxed.wasm|-]');
@@ -15,7 +16,7 @@ const embed = (constant, wasm) => {
   if (!wasm || wasm === '-') return;
   const pattern = new RegExp(`export const ${constant} = '[^']*'`);
   if (!pattern.test(text)) throw new Error(`${constant} not found in ${file.pathname}`);
-  text = text.replace(pattern, `export const ${constant} = '${readFileSync(wasm).toString('base64')}'`);
+  text = text.replace(pattern, `export const ${constant} = '${deflateSync(readFileSync(wasm), { level: 9 }).toString('base64')}'`);
 };
 embed('wasmBase64', plain);
 embed('wasmRelaxedBase64', relaxed);

@@ -4,7 +4,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
 import { Heap } from './heap.js';
-import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
+import { compileXentModule, relaxedSimdSupported, type SimdFlavor } from './wasm-module.js';
 import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
@@ -70,28 +70,8 @@ class WasmArray implements DeviceArray {
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-/** Which build of the kernels: f32x4 SIMD, or SIMD with relaxed multiply-add. */
-export type SimdFlavor = 'plain' | 'relaxed';
-
-const compiled: Partial<Record<string, Promise<WebAssembly.Module>>> = {};
-
-let relaxedSupport: boolean | undefined;
-
-/** Whether this engine accepts relaxed SIMD (Chrome ≥ 114; Node 20 only with --experimental-wasm-relaxed-simd). */
-export function relaxedSimdSupported(): boolean {
-  relaxedSupport ??= WebAssembly.validate(decodeBase64(wasmRelaxedBase64)); // a fact of the engine: cached
-  return relaxedSupport;
-}
-
-/** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
-function compileXentModule(flavor: SimdFlavor, threads: boolean): Promise<WebAssembly.Module> {
-  const key = `${flavor}${threads ? '-threads' : ''}`;
-  const base64 = threads
-    ? (flavor === 'relaxed' ? wasmRelaxedThreadsBase64 : wasmThreadsBase64)
-    : (flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64);
-  compiled[key] ??= WebAssembly.compile(decodeBase64(base64));
-  return compiled[key];
-}
+/** The build flavours and the relaxed-SIMD probe (src/backend/wasm-module.ts). */
+export { relaxedSimdSupported, type SimdFlavor };
 
 /** Pages of the shared memory's maximum (asconfig.json "maximumMemory": 4 GiB). */
 const MAX_PAGES = 65536;
@@ -101,13 +81,6 @@ function largestScratch(k: Kernels): number {
   const big = 1 << 20;
   let bytes = 0;
   for (const ta of [0, 1]) for (const tb of [0, 1]) bytes = Math.max(bytes, k.matmulScratchBytes(big, big, big, ta, tb));
-  return bytes;
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 

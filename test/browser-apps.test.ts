@@ -1,0 +1,130 @@
+// Apps that use the package as published: bundled by esbuild and by Vite with no configuration (the
+// "browser" condition of 'xent' picks dist/browser/xent.js), and a plain module script that imports
+// 'xent/browser' through an import map. Each runs in headless Chromium and must compute what Node
+// computes. The esbuild bundle of an app that imports createXent and computes a loss stays ≤ 60 KB
+// gzipped: the threaded WASM builds are a separate chunk, loaded only by createXent({ threads: 2 }).
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createXent } from '../dist/index.js';
+import { launchChromium, openPage, present, servePages } from './chromium.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const apps = path.join(root, 'test/.apps');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** The app: a loss, then (on an isolated page) a product on two threads; the result goes to window.result. */
+const APP = `import { createXent } from 'xent';
+(async () => {
+  const x = await createXent();
+  const result = { simd: x.simd, loss: x.binaryCrossEntropy([0.9, 0.2, 0.6], [1, 0, 1]), threads: 0, product: 0 };
+  if (crossOriginIsolated) {
+    const two = await createXent({ threads: 2 });
+    const c = two.matmul({ data: new Float32Array(64 * 512).fill(1), shape: [64, 512] },
+      { data: new Float32Array(512 * 64).fill(0.5), shape: [512, 64] });
+    result.threads = two.threads;
+    result.product = c.data[64 * 64 - 1];
+    two.dispose();
+  }
+  window.result = result;
+})().catch((e) => console.error(String(e)));
+`;
+const HTML = (script: string, head = '') =>
+  `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>app</title>${head}<script type="module" src="${script}"></script>`;
+
+/** A fresh app directory with node_modules/xent linked to this package. */
+function appDir(name: string): string {
+  const dir = path.join(apps, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(root, path.join(dir, 'node_modules/xent'), 'dir');
+  return dir;
+}
+
+describe.skipIf(!present)('apps built on the package, in headless Chromium', () => {
+  let browser: Browser;
+  let expected: number;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    expected = (await createXent()).binaryCrossEntropy([0.9, 0.2, 0.6], [1, 0, 1]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Serves `dir`, opens its index.html and returns window.result (no console error allowed). */
+  async function run(dir: string): Promise<{ simd: string; loss: number; threads: number; product: number }> {
+    const server = await servePages(dir);
+    try {
+      const { page, errors } = await openPage(browser, server.base);
+      await page.waitForFunction(() => (window as unknown as { result?: unknown }).result, null, { timeout: 20_000 });
+      const result = await page.evaluate(() => (window as unknown as { result: never }).result);
+      await page.close();
+      expect(errors).toEqual([]);
+      return result;
+    } finally {
+      server.close();
+    }
+  }
+
+  it('esbuild, zero configuration: ≤ 60 KB gzipped without the threaded builds, which load on threads: 2', async () => {
+    const dir = appDir('esbuild');
+    writeFileSync(path.join(dir, 'main.js'), APP);
+    writeFileSync(path.join(dir, 'index.html'), HTML('./out/main.js'));
+    const { metafile } = await esbuild({
+      absWorkingDir: dir, entryPoints: ['main.js'], bundle: true, format: 'esm', platform: 'browser', splitting: true,
+      minify: true, outdir: 'out', metafile: true, logLevel: 'silent',
+    });
+    const entry = metafile.outputs['out/main.js']!;
+    // The entry imports nothing statically; its one dynamic import is the chunk of the threaded builds.
+    expect(entry.imports.filter((i) => i.kind !== 'dynamic-import')).toEqual([]);
+    const lazy = entry.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+    expect(lazy).toHaveLength(1);
+    expect(Object.keys(metafile.outputs[lazy[0]!]!.inputs).join()).toMatch(/wasm-binary-threads/);
+    expect(Object.keys(entry.inputs).join()).not.toMatch(/wasm-binary-threads/);
+    const gzipped = gzipSync(readFileSync(path.join(dir, 'out/main.js'))).length;
+    expect(gzipped).toBeLessThanOrEqual(60_000);
+    const got = await run(dir);
+    expect(got.simd).toBe('relaxed');
+    expect(got.loss).toBeCloseTo(expected, 12);
+    expect(got.threads).toBe(2); // the page server sends COOP/COEP: the lazy chunk loaded and ran
+    expect(got.product).toBe(256);
+    console.log(`esbuild app: ${gzipped} bytes gzipped (threaded builds: ${gzipSync(readFileSync(path.join(dir, lazy[0]!))).length} more, on demand)`);
+  });
+
+  it('Vite, zero configuration: builds and runs (the threaded builds a chunk of their own)', async () => {
+    const dir = appDir('vite');
+    writeFileSync(path.join(dir, 'main.js'), APP);
+    writeFileSync(path.join(dir, 'index.html'), HTML('./main.js'));
+    const { build } = await import('vite');
+    const out = await build({ root: dir, logLevel: 'silent', configFile: false, build: { outDir: 'dist' } });
+    const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => ('output' in o ? o.output : []))
+      .filter((c) => c.type === 'chunk');
+    expect(chunks.length).toBe(2);
+    // Two embedded builds in the entry (plain, relaxed), two in the other chunk (the threaded ones).
+    const builds = (code: string) => (code.match(/["'`][A-Za-z0-9+/]{20000,}={0,2}["'`]/g) ?? []).length;
+    expect(chunks.map((c) => [c.isEntry, builds(c.code)]).sort()).toEqual([[false, 2], [true, 2]]);
+    expect(chunks.find((c) => !c.isEntry)!.moduleIds.join()).toMatch(/xent-wasm-binary-threads/);
+    const got = await run(path.join(dir, 'dist'));
+    expect(got.simd).toBe('relaxed');
+    expect(got.loss).toBeCloseTo(expected, 12);
+    expect(got.threads).toBe(2);
+    expect(got.product).toBe(256);
+  });
+
+  it("a plain module script imports { createXent } from 'xent/browser' through an import map", async () => {
+    const dir = appDir('plain');
+    const file = pkg.exports['./browser'].default as string; // where the package says 'xent/browser' is
+    cpSync(path.join(root, path.dirname(file)), path.join(dir, 'xent'), { recursive: true });
+    const map = JSON.stringify({ imports: { 'xent/browser': `./xent/${path.basename(file)}` } });
+    writeFileSync(path.join(dir, 'main.js'), APP.replace("from 'xent'", "from 'xent/browser'"));
+    writeFileSync(path.join(dir, 'index.html'), HTML('./main.js', `<script type="importmap">${map}</script>`));
+    const got = await run(dir);
+    expect(got.loss).toBeCloseTo(expected, 12);
+    expect(got.threads).toBe(2);
+  });
+});
