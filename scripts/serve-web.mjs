@@ -1,4 +1,4 @@
-// `npm run web`: serves the built pages (dist/web, or the directory given as the first argument) on
+// `npm run web`: serves the built pages (web-dist/, or the directory given as the first argument) on
 // 127.0.0.1, port PORT (default 8080; 0 picks a free one), with the COOP/COEP headers that make a page
 // cross-origin isolated (SharedArrayBuffer, so createXent({ threads: 2 }) can run). No dependency.
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(process.argv[2] ?? fileURLToPath(new URL('../dist/web/', import.meta.url)));
+const root = path.resolve(process.argv[2] ?? fileURLToPath(new URL('../web-dist/', import.meta.url)));
 if (!existsSync(path.join(root, 'index.html'))) {
   console.error(`serve-web: ${root} has no index.html (run npm run build first)`);
   process.exit(1);

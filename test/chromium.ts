@@ -22,7 +22,7 @@ export interface PageServer {
   close(): void;
 }
 
-/** Runs scripts/serve-web.mjs on a free port, serving `dir` (default: the built pages, dist/web). */
+/** Runs scripts/serve-web.mjs on a free port, serving `dir` (default: the built pages, web-dist/). */
 export function servePages(dir?: string): Promise<PageServer> {
   const script = new URL('../scripts/serve-web.mjs', import.meta.url).pathname;
   const child: ChildProcess = spawn(process.execPath, [script, ...(dir ? [dir] : [])], {
