@@ -72,7 +72,9 @@ export class BarChart {
       bar.setAttribute('aria-label', `${this.label} ${names[i]}`);
       const text = this.svg.querySelector(`text[data-value-of="${i}"]`)!;
       text.setAttribute('x', (i * slot + slot / 2).toFixed(1));
-      text.setAttribute('y', Math.max(TOP + 10, H - BOTTOM - h - 4).toFixed(1));
+      const inside = H - BOTTOM - h - 4 < TOP + 10; // a full bar carries its label inside, in white
+      text.setAttribute('y', (inside ? H - BOTTOM - h + 14 : H - BOTTOM - h - 4).toFixed(1));
+      text.setAttribute('style', inside ? 'fill:#fff' : '');
       text.textContent = this.format(v);
       const name = this.svg.querySelector(`text[data-name-of="${i}"]`)!;
       name.setAttribute('x', (i * slot + slot / 2).toFixed(1));
