@@ -61,6 +61,7 @@ describe.skipIf(!present)('the pages of web/ in headless Chromium', () => {
 
   it('index.html links the three pages, served cross-origin isolated', async () => {
     const { page, errors } = await load('');
+    await page.setViewportSize({ width: 1200, height: 560 });
     const links = await page.locator('main a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
     expect(links).toEqual(['slowdown.html', 'cross-entropy.html', 'mnist.html']);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true); // the COOP/COEP headers: threads: 2 can run
