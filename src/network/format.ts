@@ -11,7 +11,7 @@ export interface NetworkJSON {
   weights: number[][][];
   biases: number[][][];
   cost: 'CrossEntropyCost' | 'QuadraticCost' | 'LogLikelihoodCost';
-  output?: 'sigmoid' | 'softmax';
+  output?: 'sigmoid' | 'softmax' | 'tanh';
   hidden?: 'sigmoid' | 'tanh' | 'relu';
 }
 
@@ -39,17 +39,20 @@ function finite(fn: string, name: string, v: unknown): number {
   return v;
 }
 
-/** Reads a network2.py (or xent) JSON text or object; throws RangeError naming the bad field. */
-export function fromJSON(be: Backend, source: unknown): Network {
-  const fn = 'loadNetwork';
-  let data: unknown = source;
-  if (typeof source === 'string') {
-    try {
-      data = JSON.parse(source);
-    } catch (e) {
-      rangeError(fn, `model is not valid JSON (${(e as Error).message})`);
-    }
+/** `source` parsed when it is JSON text (a RangeError naming `noun` when it is not valid), else itself. */
+export function parsedJSON(fn: string, noun: string, source: unknown): unknown {
+  if (typeof source !== 'string') return source;
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (e) {
+    rangeError(fn, `${noun} is not valid JSON (${(e as Error).message})`);
   }
+}
+
+/** Reads a network2.py (or xent) JSON text or object; throws RangeError naming the bad field. */
+export function fromJSON(be: Backend, source: unknown, seed = 1): Network {
+  const fn = 'loadNetwork';
+  const data = parsedJSON(fn, 'model', source);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) typeError(fn, 'model must be a JSON object or its text');
   const d = data as Record<string, unknown>;
   for (const key of ['sizes', 'weights', 'biases', 'cost']) if (!(key in d)) rangeError(fn, `model has no "${key}" field`);
@@ -57,7 +60,7 @@ export function fromJSON(be: Backend, source: unknown): Network {
   if (!costEntry) rangeError(fn, `cost must be one of ${Object.values(COST_NAMES).join(', ')}, got ${JSON.stringify(d.cost)}`);
   const arch = architecture(fn, d.sizes, {
     cost: costEntry[0] as CostName,
-    output: d.output as 'sigmoid' | 'softmax' | undefined,
+    output: d.output as 'sigmoid' | 'softmax' | 'tanh' | undefined,
     hidden: d.hidden as 'sigmoid' | 'tanh' | 'relu' | undefined,
   });
   const { sizes } = arch;
@@ -84,5 +87,5 @@ export function fromJSON(be: Backend, source: unknown): Network {
       params[off++] = finite(fn, `biases[${l}][${j}]`, v);
     }
   }
-  return new Network(be, arch, 1, params);
+  return new Network(be, arch, seed, params);
 }
