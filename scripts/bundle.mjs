@@ -1,7 +1,7 @@
 // Build step after tsc: CommonJS entries for require('xent') / require('xent/mnist'), and the browser
-// build: dist/browser/xent.js, one ES module with the one-thread WASM builds inlined (what 'xent/browser'
-// and the "browser" condition of 'xent' resolve to), plus the chunk of the threaded builds that it
-// imports only for createXent({ threads: 2 }). dist/browser/xent.d.ts re-exports the package's types.
+// build: dist/browser/xent.js, one ES module (what 'xent/browser' and the "browser" condition of 'xent'
+// resolve to), plus one chunk per WASM build, which it imports when an instance of that build is first
+// made. dist/browser/xent.d.ts re-exports the package's types.
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 

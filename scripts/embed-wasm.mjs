@@ -1,25 +1,24 @@
 // Build step: embeds the four builds of assembly/ as base64 of their zlib-deflated bytes, so the
 // library's JS entries work in Node, bundlers and browsers without fetching a file (deflated first: the
 // gzipped bundle is ≈ 20 % smaller than with base64 of the raw bytes; src/backend/wasm-module.ts inflates
-// them with DecompressionStream). One thread's builds go in src/backend/wasm-binary.ts (imported
-// statically); the threaded ones in src/backend/wasm-binary-threads.ts, imported only when
-// createXent({ threads: 2 }) is asked for (src/backend/wasm-module.ts) — a separate chunk in split
-// bundles, so a page that does not use threads never downloads them:
-//   xent.wasm                  f32x4 SIMD                                            wasm-binary.ts
-//   xent-relaxed.wasm          SIMD + relaxed SIMD (f32x4.relaxed_madd)              wasm-binary.ts
-//   xent-threads.wasm          SIMD, shared imported memory + atomics                wasm-binary-threads.ts
-//   xent-relaxed-threads.wasm  relaxed SIMD, shared imported memory + atomics        wasm-binary-threads.ts
+// them with DecompressionStream). Each build is a module of its own, imported by wasm-module.ts only when
+// an instance of that build is made: a separate chunk in split bundles, so a page downloads the one
+// build it runs (relaxed SIMD in Chromium) and never the threaded ones unless it asks for threads: 2.
+//   xent.wasm                  f32x4 SIMD                                     src/backend/wasm-binary.ts
+//   xent-relaxed.wasm          SIMD + relaxed SIMD (f32x4.relaxed_madd)       src/backend/wasm-binary-relaxed.ts
+//   xent-threads.wasm          SIMD, shared imported memory + atomics         src/backend/wasm-binary-threads.ts
+//   xent-relaxed-threads.wasm  relaxed SIMD, shared imported memory + atomics src/backend/wasm-binary-relaxed-threads.ts
 // Each file is written atomically.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 const files = {
-  'wasm-binary.ts': [
-    ['wasmBase64', 'xent.wasm', 'The xent WASM module, f32x4 SIMD'],
-    ['wasmRelaxedBase64', 'xent-relaxed.wasm', 'The same module built with relaxed SIMD (f32x4.relaxed_madd)'],
-  ],
+  'wasm-binary.ts': [['wasmBase64', 'xent.wasm', 'The xent WASM module, f32x4 SIMD']],
+  'wasm-binary-relaxed.ts': [['wasmRelaxedBase64', 'xent-relaxed.wasm', 'The same module built with relaxed SIMD (f32x4.relaxed_madd)']],
   'wasm-binary-threads.ts': [
     ['wasmThreadsBase64', 'xent-threads.wasm', 'The SIMD module on shared, imported memory with atomics (two threads)'],
+  ],
+  'wasm-binary-relaxed-threads.ts': [
     ['wasmRelaxedThreadsBase64', 'xent-relaxed-threads.wasm', 'The relaxed-SIMD module on shared, imported memory with atomics'],
   ],
 };

@@ -64,22 +64,25 @@ describe('package', () => {
     for (const name of ['createXent', 'Xent', 'BinaryOptions', 'Network', 'TrainOptions', 'Dataset']) expect(dts).toContain(name);
   });
 
-  it('the browser bundle is one ES module with the one-thread WASM builds inlined; the threaded ones are a chunk it imports lazily', () => {
+  it('the browser bundle is one ES module that imports each WASM build, as a chunk of its own, when first used', () => {
     const dir = new URL('../dist/browser/', import.meta.url);
     const bundle = readFileSync(new URL('xent.js', dir), 'utf8');
-    const chunks = [...bundle.matchAll(/\bimport\(\s*["'](\.\/[^"']+)["']\s*\)/g)].map((m) => m[1]);
-    expect(chunks).toHaveLength(1); // the threaded builds, and nothing else
+    const chunks = [...bundle.matchAll(/\bimport\(\s*["'](\.\/[^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    expect(chunks.map((c) => c.replace(/-[A-Z0-9]{8}\.js$/, '')).sort())
+      .toEqual(['./xent-wasm-binary', './xent-wasm-binary-relaxed', './xent-wasm-binary-relaxed-threads', './xent-wasm-binary-threads']);
     expect(bundle.replace(/\bimport\(\s*["']\.\/[^"']+["']\s*\)/g, '')).not.toMatch(/\bimport\b|\bfrom\s*["']/); // no other import
     const modules = (text: string) => (text.match(/["'][A-Za-z0-9+/]{20000,}={0,2}["']/g) ?? [])
       .map((s) => inflateSync(Buffer.from(s.slice(1, -1), 'base64')));
-    const inline = modules(bundle);
-    const threaded = modules(readFileSync(new URL(chunks[0]!, dir), 'utf8'));
-    expect(inline).toHaveLength(2);
-    expect(threaded).toHaveLength(2);
-    for (const m of [...inline, ...threaded]) expect(m.subarray(0, 4).toString('latin1')).toBe('\0asm');
-    // The threaded builds import their (shared) memory: the inline ones must not be those.
-    for (const m of inline) expect(WebAssembly.Module.imports(new WebAssembly.Module(m)).some((i) => i.kind === 'memory')).toBe(false);
-    for (const m of threaded) expect(WebAssembly.Module.imports(new WebAssembly.Module(m)).some((i) => i.kind === 'memory')).toBe(true);
+    expect(modules(bundle)).toHaveLength(0); // no build inline: a page loads only the one it runs
+    for (const chunk of chunks) {
+      const [wasm, ...more] = modules(readFileSync(new URL(chunk, dir), 'utf8'));
+      expect(more).toHaveLength(0);
+      expect(wasm!.subarray(0, 4).toString('latin1')).toBe('\0asm');
+      const module = new WebAssembly.Module(wasm!);
+      // The threaded builds import their (shared) memory; the others own theirs.
+      expect(WebAssembly.Module.imports(module).some((i) => i.kind === 'memory'), chunk).toBe(chunk.includes('threads'));
+      expect(WebAssembly.validate(wasm!), chunk).toBe(true); // this process has relaxed SIMD (vitest's flag)
+    }
     expect(bundle).not.toMatch(/\bimport\s*\(\s*["']node:/); // no Node built-in is imported …
     // … the one it names, worker_threads, is looked up at run time under Node only (threads: 2).
     expect(new Set(bundle.match(/node:[a-z_]+/g))).toEqual(new Set(['node:worker_threads']));

@@ -1,7 +1,6 @@
 // The compiled WASM modules: decoded from the embedded builds (deflate-compressed, base64) once per
-// process. The one-thread builds are imported statically; the threaded ones only when a `threads: 2`
-// backend is made — a separate chunk in a split bundle, so a page without threads never loads them.
-import { wasmBase64, wasmRelaxedBase64 } from './wasm-binary.js';
+// process. Each build is imported only when a backend of that build is made — a separate chunk in a
+// split bundle, so a page loads the one build it runs, and the threaded ones only for `threads: 2`.
 
 /** Which build of the kernels: f32x4 SIMD, or SIMD with relaxed multiply-add. */
 export type SimdFlavor = 'plain' | 'relaxed';
@@ -31,11 +30,14 @@ export function relaxedSimdSupported(): boolean {
 
 const compiled: Partial<Record<string, Promise<WebAssembly.Module>>> = {};
 
-/** The embedded text of a build. The threaded builds are imported only when asked for. */
+/** The embedded text of a build, imported when first asked for (literal paths, for bundlers). */
 async function embedded(flavor: SimdFlavor, threads: boolean): Promise<string> {
-  if (!threads) return flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64;
-  const builds = await import('./wasm-binary-threads.js');
-  return flavor === 'relaxed' ? builds.wasmRelaxedThreadsBase64 : builds.wasmThreadsBase64;
+  if (threads) {
+    return flavor === 'relaxed'
+      ? (await import('./wasm-binary-relaxed-threads.js')).wasmRelaxedThreadsBase64
+      : (await import('./wasm-binary-threads.js')).wasmThreadsBase64;
+  }
+  return flavor === 'relaxed' ? (await import('./wasm-binary-relaxed.js')).wasmRelaxedBase64 : (await import('./wasm-binary.js')).wasmBase64;
 }
 
 /** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
