@@ -122,6 +122,8 @@ describe.skipIf(!present)('apps built on the package, in headless Chromium', () 
     // No build in the entry; each of the four in a chunk of its own.
     const builds = (code: string) => (code.match(/["'`][A-Za-z0-9+/]{20000,}={0,2}["'`]/g) ?? []).length;
     expect(chunks.map((c) => [c.isEntry, builds(c.code)]).sort()).toEqual([[false, 1], [false, 1], [false, 1], [false, 1], [true, 0]]);
+    // Resolved through the "browser" condition (dist/index.js would run too, but is not the browser build).
+    expect(chunks.find((c) => c.isEntry)!.moduleIds.some((id) => id.endsWith('/dist/browser/xent.js'))).toBe(true);
     const got = await run(path.join(dir, 'dist'));
     expect(got.simd).toBe('relaxed');
     expect(got.loss).toBeCloseTo(expected, 12);
