@@ -3,7 +3,7 @@
 // copies inputs in, runs one kernel and copies outputs out.
 import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray, TrainArrays, TrainConfig } from './backend.js';
-import { CONFIG_BYTES, encodeConfig, type ConfigRecord } from './config.js';
+import { CONFIG_BYTES, encodeConfig, NO_ADDRESSES, type ConfigAddresses } from './config.js';
 import { Heap } from './heap.js';
 import { compileXentModule, relaxedSimdSupported, type SimdFlavor } from './wasm-module.js';
 import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
@@ -115,11 +115,6 @@ function ptr(be: WasmBackend, a: DeviceArray | null): number {
     throw new TypeError('xent: array belongs to another backend');
   }
   return a.ptr;
-}
-
-/** A full record: the configuration and the arrays' addresses (all 0 unless given). */
-function record(config: TrainConfig, addresses?: Partial<ConfigRecord>): ConfigRecord {
-  return { ...config, inputs: 0, labels: 0, targets: 0, classWeights: 0, order: 0, rng: 0, inputBytes: 0, ...addresses };
 }
 
 /** Kernels from assembly/ behind the Backend contract. */
@@ -259,11 +254,11 @@ export class WasmBackend implements Backend {
     this.checkWorker();
   }
 
-  /** Runs `body` with the address of a training-configuration record holding `record`, then frees it. */
-  withConfig<T>(record: ConfigRecord, body: (cfg: number) => T): T {
+  /** Runs `body` with the address of a training-configuration record of config and addresses, then frees it. */
+  withConfig<T>(config: TrainConfig, addresses: ConfigAddresses, body: (cfg: number) => T): T {
     const cfg = this.heap.alloc(CONFIG_BYTES);
     try {
-      encodeConfig(record, this.kernels.memory.buffer, cfg);
+      encodeConfig(config, addresses, this.kernels.memory.buffer, cfg);
       return body(cfg);
     } finally {
       this.heap.free(cfg);
@@ -271,17 +266,17 @@ export class WasmBackend implements Backend {
   }
 
   optimizerStateBytes(desc: DeviceArray, config: TrainConfig): number {
-    return this.withConfig(record(config), (cfg) => this.kernels.optimizerStateBytes(ptr(this, desc), cfg));
+    return this.withConfig(config, NO_ADDRESSES, (cfg) => this.kernels.optimizerStateBytes(ptr(this, desc), cfg));
   }
 
   networkTrain(arrays: TrainArrays, config: TrainConfig, from: number, to: number): number {
     const a = arrays;
-    const rec = record(config, {
+    const addresses: ConfigAddresses = {
       inputs: ptr(this, a.inputs), labels: ptr(this, a.labels), targets: ptr(this, a.targets),
       classWeights: ptr(this, a.classWeights), order: ptr(this, a.order), rng: ptr(this, a.rng),
       inputBytes: a.inputs.type === 'u8' ? 1 : 0,
-    });
-    const result = this.withConfig(rec, (cfg) =>
+    };
+    const result = this.withConfig(config, addresses, (cfg) =>
       this.kernels.networkTrain(ptr(this, a.desc), ptr(this, a.params), ptr(this, a.state), ptr(this, a.work), cfg, from, to, this.ctrl));
     this.checkWorker();
     return result;
