@@ -26,9 +26,8 @@
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
 //             (COPYING) before it is computed, in place: the caller then waits for it.
-// The worker spins for a fraction of a millisecond after its last block (a training loop posts products
-// tens of µs apart), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
-// never blocks (browsers forbid waiting on the main thread): it spins, for about a block (0.1 ms) at most.
+// The worker polls for a few µs after its last block (back-to-back products), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
+// never blocks (browsers forbid waiting on the main thread): it polls, for about one block's time at most.
 // ctrl = 0, or a build without threads, means one thread.
 
 import { gemmBlock, gemmF32, gemmPath, GEMM_MR, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
@@ -72,13 +71,14 @@ const MIN_ROWS: i32 = 30;
 const MIN_COLS: i32 = 128;
 /** Bytes of the worker's own block buffer (parWorkerBytes): 256 K floats. */
 const OWN_BYTES: i32 = 1 << 20;
-/** Polls of CLAIM before an idle worker sleeps (≈ 0.1 ms, longer than most gaps between a mini-batch's
- *  products; short, since on a busy machine a spinning worker may hold the core its caller wants). */
-const WORKER_SPINS: i32 = 1 << 17;
+/** Polls of CLAIM before an idle worker sleeps (≈ 3 µs): short, since a polling worker may hold the core
+ *  its caller wants (with 2¹⁷, ≈ 0.1 ms, training at batch 128 ran 2× slower beside a busy process). The
+ *  caller never waits for a sleeping worker: it computes the blocks the worker has not claimed. */
+const WORKER_SPINS: i32 = 1 << 12;
 /** Multiply-adds per poll of a commit word (0.7 ns a poll, 0.04 ns a multiply-add on one core). */
 const MACS_PER_POLL: f64 = 16;
-/** The longest a caller waits for one of the worker's blocks (≈ 0.1 ms): a starved worker costs no more. */
-const MAX_POLLS: i32 = 1 << 17;
+/** The longest a caller waits for one of the worker's blocks (≈ 3 ms: the end of a large product's last blocks). */
+const MAX_POLLS: i32 = 1 << 22;
 /** Large products run alone after the worker has kept being overtaken (then sharing is tried again). */
 const SOLO_RUN: i32 = 256;
 const MAX_HASTE: i32 = 8;
@@ -237,7 +237,7 @@ export function gemmPar(
       runBlock(t, i, scratch, blockC(t, i), n);
       mine |= 1 << i;
     }
-    // The worker's blocks: wait for each up to about a block's time >> HASTE (0.1 ms at most), then take it over (unless
+    // The worker's blocks: wait for each up to about a block's time >> HASTE (3 ms at most), then take it over (unless
     // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
     let haste = load<i32>(ctrl + HASTE);
     for (let i = 0; i < blocks; i++) {

@@ -26,7 +26,7 @@ train flags (defaults in brackets):
   --init default|large     N(0,1/n_in) or N(0,1) weights [default]
   --seed N [1]             same seed, same backend: same result
   --backend wasm|reference [wasm]
-  --threads 1|2 [1]        2: a worker thread takes half of each large product (pays at --batch ≥ 100)
+  --threads 1|2 [1]        2: a worker thread shares each large product (pays only with a free core)
   --training-size N        use the first N training images [50000]
   --expand                 add each image shifted by one pixel up/down/left/right (5×)
   --eval validation|test   data measured after each epoch [validation]
