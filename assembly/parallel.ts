@@ -22,6 +22,8 @@
 //   i32 [32]  SOLO: large products the caller still runs alone. At HASTE 8 (the worker keeps being
 //             overtaken: it has no core of its own) the next SOLO_RUN products run on one thread while
 //             the worker sleeps; then sharing is tried again at HASTE 6.
+//   i32 [36]  STALL: while 1, the worker stops before committing a block (parStall: tests stand in a
+//             preempted worker with it).
 //   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
@@ -38,6 +40,7 @@ const TOTAL: usize = 20;
 const SLEEPING: usize = 24;
 const HASTE: usize = 28;
 const SOLO: usize = 32;
+const STALL: usize = 36;
 const TASK: usize = 64;
 const COMMIT: usize = 128;
 const RUN: i32 = 0;
@@ -107,6 +110,12 @@ export function parQuit(ctrl: usize): void {
 export function parFail(ctrl: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STATE, FAILED);
+}
+
+/** While `on` = 1, the worker stops before it commits a block, as a preempted worker would (for tests). */
+export function parStall(ctrl: usize, on: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STALL, on);
 }
 
 /** Whether the worker trapped (a block it was copying may then be incomplete). */
@@ -287,6 +296,7 @@ export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
           if (<i64>rows * <i64>cols * 4 <= <i64>OWN_BYTES) {
             if (load<f32>(t, 36) != 0) copyBlock(c, n, own, cols, rows, cols); // β·C reads C
             runBlock(t, i, scratch, own, cols);
+            while (atomic.load<i32>(ctrl + STALL) != 0 && atomic.load<i32>(ctrl + STATE) == RUN) {}
             if (atomic.cmpxchg<i64>(word, open, open | COPYING) == open) {
               copyBlock(own, cols, c, n, rows, cols);
               atomic.store<i64>(word, open | DONE);

@@ -1,11 +1,13 @@
-// The lifetime of a threads: 2 instance: after dispose() the worker is stopped and every use throws
-// `xent: this instance was disposed` (a RangeError) at once, never spinning on a worker that is gone;
-// dispose() during training ends the run; 200 create → dispose cycles leave no thread behind. Each case
-// runs in a child process with a timeout, so that a hang fails the test instead of stalling the suite.
+// The lifetime of a threads: 2 instance: a worker that stops mid-block (as a preempted one does) never
+// holds its caller up; after dispose() the worker is stopped and every use throws `xent: this instance
+// was disposed` (a RangeError) at once, never spinning on a worker that is gone; dispose() during
+// training ends the run; 200 create → dispose cycles leave no thread behind. Each case runs in a child
+// process with a timeout, so that a hang fails the test instead of stalling the suite.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const INDEX = JSON.stringify(new URL('../dist/index.js', import.meta.url).href);
+const WASM = JSON.stringify(new URL('../dist/backend/wasm.js', import.meta.url).href);
 
 /** Runs an ES module body in a fresh Node process; returns its stdout lines (the test fails on a hang). */
 function run(body: string, timeout = 30000): string[] {
@@ -20,6 +22,34 @@ function run(body: string, timeout = 30000): string[] {
 
 // Prints what a call does: 'ok' or the error's class and message.
 const TRY = `const t = (f) => { try { f(); return 'ok'; } catch (e) { return e.constructor.name + ': ' + e.message; } };`;
+
+describe('threads: 2 with a worker that is not running', () => {
+  it('the caller takes over the block a stalled worker holds and computes the rest itself; the same bits, no wait', () => {
+    const out = run(`
+      const { createWasmBackend } = await import(${WASM});
+      const one = await createWasmBackend('plain', 1);
+      const be = await createWasmBackend('plain', 2);
+      const [m, k, n] = [128, 784, 100]; // 10 M multiply-adds: 4 blocks of rows
+      const a = Float32Array.from({ length: m * k }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+      const b = Float32Array.from({ length: k * n }, (_, i) => ((i * 104729) % 997) / 997 - 0.5);
+      const want = new Float32Array(m * n);
+      one.matmul(a, b, want, m, k, n, false, false);
+      const same = (c) => c.every((v, i) => v === want[i]);
+      const product = () => { const c = new Float32Array(m * n); be.matmul(a, b, c, m, k, n, false, false); return c; };
+      for (let i = 0; i < 20; i++) product(); // the worker takes part
+      const shared = be.workerTasks();
+      be.kernels.parStall(be.parallelControl, 1); // from now on the worker stops before committing a block
+      let ok = true;
+      for (let i = 0; i < 50; i++) ok &&= same(product());
+      const stalled = be.workerTasks();
+      be.kernels.parStall(be.parallelControl, 0); // its held block fails to commit; it claims again
+      for (let i = 0; i < 400; i++) ok &&= same(product());
+      console.log(shared > 0, ok, stalled - shared, be.workerTasks() > stalled);`);
+    // The worker took part, every product equals one thread's, the stalled worker committed nothing
+    // (the caller computed its block and every later one), and afterwards it shares again.
+    expect(out[0]).toBe('true true 0 true');
+  });
+});
 
 describe('threads: 2 after dispose()', () => {
   it('every use of the instance and of its networks throws a RangeError at once (no hang)', () => {

@@ -41,6 +41,7 @@ export interface Kernels {
   parWorkerBytes(): number;
   parQuit(ctrl: number): void;
   parFail(ctrl: number): void;
+  parStall(ctrl: number, on: number): void;
   parFailed(ctrl: number): number;
   parWorkerBlocks(ctrl: number): number;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
