@@ -13,3 +13,4 @@ export type { Dataset } from './data/dataset.js';
 export type { Network, NetworkOptions, CostName, HiddenActivation } from './network/network.js';
 export type { TrainOptions, TrainingHistory, EpochReport, Monitor } from './network/train.js';
 export type { NetworkJSON } from './network/format.js';
+export type { GradientCheckOptions, GradientCheckResult, GradientEntry } from './network/gradcheck.js';

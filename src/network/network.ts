@@ -7,6 +7,7 @@ import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '.
 import { parse, like, checkFinite, type Input } from '../tensor.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
+import { gradientByStep, gradientCheck, type GradientCheckOptions, type GradientCheckResult } from './gradcheck.js';
 import { gaussianSource, uniformSource } from './random.js';
 import { train, type TrainingHistory, type TrainOptions } from './train.js';
 
@@ -220,6 +221,11 @@ export class Network {
   /** Trains the network in place with mini-batch SGD; resolves to the per-epoch history. */
   train(trainingData: Dataset, options: TrainOptions): Promise<TrainingHistory> {
     return train(this, trainingData, options);
+  }
+
+  /** Backprop's gradient against float64 central differences on sampled parameters (./gradcheck.ts). */
+  gradientCheck(data: Dataset, options?: GradientCheckOptions): GradientCheckResult {
+    return gradientCheck(this, data, options, (d) => gradientByStep(this, d));
   }
 
   /** Fraction of examples whose largest output is the true class. */
