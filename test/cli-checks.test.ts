@@ -2,7 +2,8 @@
 // crossCheck backend (every WASM kernel call repeated on the reference). Each must catch a wrong
 // gradient, injected here through a reference backend whose training kernel is deliberately off.
 import { describe, expect, it } from 'vitest';
-import type { Backend, DeviceArray } from '../src/backend/backend.js';
+import type { Backend, DeviceArray, HostArray } from '../src/backend/backend.js';
+import { COST_QUADRATIC, DESC_COST, STATE_HEADER_BYTES } from '../src/backend/contract.js';
 import { crossCheckBackend } from '../src/backend/crosscheck.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
@@ -21,18 +22,25 @@ function data(inputs: number, outputs: number, count: number, seed = 7): Dataset
 }
 
 /**
- * A reference backend whose training step moves the parameters `factor` times as far as it should:
- * the gradient it applies is factor·∇C (the kind of bug a wrong constant in backprop makes).
+ * A reference backend whose training kernel changes the parameters and the optimiser state (where the
+ * gradient kernel sums ∇C) `factor` times as much as it should: the gradient it applies is factor·∇C
+ * (the kind of bug a wrong constant in backprop makes).
  */
 function scaledGradient(factor: number): Backend {
   const ref = createReferenceBackend();
+  const scale = (a: DeviceArray, before: HostArray, from: number) => {
+    const after = a.read();
+    a.write(Float32Array.from(after.subarray(from), (v, i) => before[from + i]! + factor * (v - before[from + i]!)), from);
+  };
   return {
     ...ref,
-    networkTrain(desc, params: DeviceArray, ...rest) {
-      const before = params.read();
-      ref.networkTrain(desc, params, ...rest);
-      const after = params.read();
-      params.write(before.map((b, i) => b - factor * (b - after[i]!)));
+    networkTrain(arrays, ...rest) {
+      const params = arrays.params.read();
+      const state = arrays.state.read();
+      const result = ref.networkTrain(arrays, ...rest);
+      scale(arrays.params, params, 0);
+      scale(arrays.state, state, STATE_HEADER_BYTES / 4); // the header holds the step count
+      return result;
     },
   };
 }
@@ -42,26 +50,27 @@ function wrongCost(): Backend {
   const ref = createReferenceBackend();
   return {
     ...ref,
-    networkTrain(desc, ...rest) {
-      const d = ref.alloc('i32', desc.length);
-      const layout = desc.read();
-      layout[3] = 1; // the descriptor's cost field: quadratic
-      d.write(layout);
-      ref.networkTrain(d, ...rest);
+    networkTrain(arrays, ...rest) {
+      const desc = ref.alloc('i32', arrays.desc.length);
+      const layout = arrays.desc.read();
+      layout[DESC_COST] = COST_QUADRATIC;
+      desc.write(layout);
+      return ref.networkTrain({ ...arrays, desc }, ...rest);
     },
   };
 }
 
 describe('net.gradientCheck', () => {
   for (const backend of ['reference', 'wasm'] as const) {
-    it(`backprop matches float64 central differences for every cost and hidden unit (${backend})`, async () => {
+    it(`backprop matches float64 central differences for every output, cost and hidden unit (${backend})`, async () => {
       const xent = await createXent({ backend });
-      for (const cost of ['cross-entropy', 'quadratic', 'log-likelihood'] as const) {
+      const layers = [['sigmoid', 'cross-entropy'], ['sigmoid', 'quadratic'], ['softmax', 'log-likelihood'], ['tanh', 'cross-entropy'], ['tanh', 'quadratic']] as const;
+      for (const [output, cost] of layers) {
         for (const hidden of ['sigmoid', 'tanh', 'relu'] as const) {
-          const net = xent.network([9, 7, 6, 4], { cost, hidden, seed: 3 });
+          const net = xent.network([9, 7, 6, 4], { output, cost, hidden, seed: 3 });
           const g = net.gradientCheck(data(9, 4, 12), { samples: 80 });
           expect(g.checked).toBe(80);
-          expect(g.maxRelError, `${cost} ${hidden}`).toBeLessThan(1e-3);
+          expect(g.maxRelError, `${output} ${cost} ${hidden}`).toBeLessThan(1e-3);
           expect(Math.abs(g.worst.backprop - g.worst.numeric) / Math.max(Math.abs(g.worst.numeric), 1e-6)).toBeCloseTo(g.worst.relError, 6);
           net.dispose();
         }
@@ -116,7 +125,7 @@ describe('createXent({ crossCheck: true })', () => {
       const xent = xentOn(crossCheckBackend(await createWasmBackend('plain'), ref));
       const net = xent.network([20, 10, 5], { seed: 2 });
       await expect(net.train(data(20, 5, 64), { epochs: 1, batchSize: 8, eta: 0.3 })).rejects.toThrow(
-        new RegExp(`^crossCheck: ${op} differs from the reference backend in argument 2 \\(f32\\[\\d+\\]\\)`));
+        new RegExp(`^crossCheck: ${op} differs from the reference backend in argument 1\\.params \\(f32\\[\\d+\\]\\)`));
     }
   });
 

@@ -133,7 +133,11 @@ describe('xent train', () => {
       [['train', '--save', '/nonexistent-dir/model.json'], /^xent: --save \/nonexistent-dir\/model.json: directory \/nonexistent-dir does not exist/],
       [['train', '--save', path.join(dir, 'sub')], /^xent: --save .*sub: is a directory/],
       [['train', '--checkpoint', path.join(dir, 'sub')], /^xent: --checkpoint .*sub: is a directory/],
-      [['train', '--resume', path.join(dir, 'none.json')], /^xent: (cannot read .*none.json|--resume needs the new training core)/],
+      [['train', '--resume', path.join(dir, 'none.json')], /^xent: cannot read .*none.json/],
+      [['train', '--resume', path.join(dir, 'sub')], /^xent: cannot read .*sub \(EISDIR\)/],
+      [['train', '--optimizer', 'nesterov'], /^xent: --optimizer nesterov needs --momentum > 0/],
+      [['train', '--optimizer', 'adam', '--momentum', '0.9'], /^xent: --momentum applies to sgd and nesterov, not adam/],
+      [['train', '--schedule-factor', '1'], /^xent: --schedule-factor must be > 1/],
       [['train', '--threads', '3'], /^xent: --threads must be ≤ 2, got 3/],
       [['train', '--threads', '2', '--backend', 'reference'], /^xent: --threads 2 needs --backend wasm/],
       [['train', '--simd', 'relaxed', '--backend', 'reference'], /^xent: --simd needs --backend wasm/],
@@ -187,7 +191,7 @@ describe('xent train', () => {
     const dir = tmp();
     const r = xent('train', ...SMALL, '--epochs', '3', '--eta', '1e6', '--json', '--save', path.join(dir, 'm.json'));
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/^xent: diverged in epoch 1/);
+    expect(r.err).toMatch(/^xent: training diverged at epoch 1, mini-batch \d+/);
     const done = lines(r.out).at(-1)!;
     expect(done.stopped).toBe('diverged');
     expect(done.saved).toBeNull();
@@ -289,6 +293,63 @@ describe('xent train', () => {
   });
 });
 
+describe('xent train: the training core\'s options', () => {
+  it('--checkpoint then --resume continues exactly: the same epochs, best epoch and saved model as one run', () => {
+    const dir = tmp();
+    const f = (name: string) => path.join(dir, name);
+    const common = ['--training-size', '2000', '--validation-size', '1000', '--eta', '3', '--optimizer', 'nesterov', '--momentum', '0.5', '--dropout', '0.2', '--json'];
+    const whole = xent('train', '--sizes', '784,20,10', '--seed', '4', ...common, '--epochs', '5', '--save', f('whole.json'));
+    expect(whole.code, whole.err).toBe(0);
+    const first = xent('train', '--sizes', '784,20,10', '--seed', '4', ...common, '--epochs', '4', '--checkpoint', f('run.ckpt'));
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(readFileSync(f('run.ckpt'), 'utf8')).epoch).toBe(4);
+    const rest = xent('train', ...common, '--epochs', '5', '--resume', f('run.ckpt'), '--checkpoint', f('run.ckpt'), '--save', f('resumed.json'));
+    expect(rest.code, rest.err).toBe(0);
+    const strip = (r: Record<string, any>) => ({ ...r, seconds: 0, evalSeconds: 0 });
+    const a = lines(whole.out);
+    const b = [...lines(first.out).slice(0, -1), ...lines(rest.out)];
+    expect(b.slice(0, 5).map(strip)).toEqual(a.slice(0, 5).map(strip)); // epochs 1–5, every figure to the bit
+    expect(lines(rest.out).slice(0, -1).map((r) => r.epoch)).toEqual([5]);
+    expect(a.at(-1)!.bestEpoch).toBeLessThan(4); // the best epoch is before the checkpoint: its weights travel in it
+    expect(b.at(-1)!.bestEpoch).toBe(a.at(-1)!.bestEpoch);
+    expect(readFileSync(f('resumed.json'), 'utf8')).toBe(readFileSync(f('whole.json'), 'utf8'));
+    expect(readdirSync(dir).sort()).toEqual(['resumed.json', 'run.ckpt', 'whole.json']);
+    const over = xent('train', ...common, '--epochs', '5', '--resume', f('run.ckpt'));
+    expect(over.code).toBe(2);
+    expect(over.err).toMatch(/^xent: --resume: the checkpoint has done 5 epochs, --epochs 5 leaves none/);
+  });
+
+  it('maps each flag to the library\'s train() option (the same figures as the API call)', async () => {
+    const { createXent } = await import('../src/xent.js');
+    const { loadMnist } = await import('../src/data/mnist.js');
+    const mnist = await loadMnist({ trainingSize: 2000, validationSize: 1000, bytes: true });
+    const xentLib = await createXent({ simd: 'plain' });
+    const cases: [string[], Record<string, unknown>][] = [
+      [['--optimizer', 'adam', '--eta', '0.01', '--beta1', '0.8', '--beta2', '0.99'], { optimizer: 'adam', eta: 0.01, beta1: 0.8, beta2: 0.99 }],
+      [['--optimizer', 'nesterov', '--momentum', '0.5'], { optimizer: 'nesterov', momentum: 0.5 }],
+      [['--class-weights', '1,2,1,1,1,1,1,1,1,3', '--label-smoothing', '0.1'], { classWeights: [1, 2, 1, 1, 1, 1, 1, 1, 1, 3], labelSmoothing: 0.1 }],
+      [['--augment-shift', '1', '--regularization', 'l1', '--lambda', '0.5'], { augment: { shift: 1, width: 28, height: 28 }, regularization: 'l1', lambda: 0.5 }],
+      [['--eta', '8', '--early-stopping', '1', '--monitor', 'cost', '--no-restore-best'], { eta: 8, earlyStopping: { patience: 1, monitor: 'evaluationCost', restoreBest: false } }],
+      [['--eta', '8', '--schedule', '1', '--schedule-factor', '4', '--min-eta', '0.2'], { eta: 8, schedule: { patience: 1, factor: 4, minEta: 0.2, monitor: 'evaluationAccuracy' } }],
+    ];
+    for (const [flags, options] of cases) {
+      const r = xent('train', ...SMALL, '--epochs', '4', '--simd', 'plain', '--json', ...flags);
+      expect(r.code, `${flags.join(' ')}: ${r.err}`).toBe(0);
+      const records = lines(r.out);
+      const net = xentLib.network([784, 20, 10], { seed: 1 });
+      const h = await net.train(mnist.training, {
+        epochs: 4, batchSize: 10, eta: 0.5, lambda: 5, evaluationData: mnist.validation,
+        monitor: { evaluationAccuracy: true, evaluationCost: true, trainingCost: true },
+        earlyStopping: { monitor: 'evaluationAccuracy', restoreBest: true }, ...options,
+      } as never);
+      expect(records.at(-1)!.stopped, flags.join(' ')).toBe(h.stopped);
+      expect(records.slice(0, -1).map((x) => [x.epoch, x.eta, x.evaluationAccuracy, x.trainingLoss, x.penalty]), flags.join(' '))
+        .toEqual(h.epochs.map((x) => [x.epoch, x.eta, x.evaluationAccuracy, x.trainingLoss, x.penalty]));
+      net.dispose();
+    }
+  });
+});
+
 describe('xent predict', () => {
   it('answers an IDX file and JSON lines on stdin with the network\'s outputs', () => {
     const dir = tmp();
@@ -328,12 +389,12 @@ describe('xent check', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const figures = [...r.out.matchAll(/gradient {2}ok {4}.*max relative error (\S+) over (\d+) parameters/g)];
-    expect(figures).toHaveLength(9); // three costs × three hidden units
+    expect(figures).toHaveLength(15); // five output layer + cost pairs × three hidden units
     for (const [, err, n] of figures) {
       expect(Number(err)).toBeLessThan(1e-3);
       expect(Number(n)).toBe(60);
     }
-    expect(r.out.match(/crossCheck ok/g)).toHaveLength(9);
+    expect(r.out.match(/crossCheck ok/g)).toHaveLength(15);
     expect(r.out).toMatch(/networkTrain ×\d+/);
     const strict = xent('check', '--samples', '60', '--tolerance', '1e-12', '--json');
     expect(strict.code).toBe(1);

@@ -51,6 +51,23 @@ const isTyped = (a: unknown): a is HostArray | Float64Array => ArrayBuffer.isVie
 const isDevice = (a: unknown): a is DeviceArray =>
   typeof a === 'object' && a !== null && typeof (a as DeviceArray).read === 'function' && typeof (a as DeviceArray).free === 'function';
 
+const isRecord = (a: unknown): a is Record<string, unknown> =>
+  typeof a === 'object' && a !== null && !isTyped(a) && !isDevice(a) && Object.getPrototypeOf(a) === Object.prototype;
+
+/** An argument as one backend sees it: pairs (also the fields of a record of arrays) resolved to that side. */
+function side(a: unknown, which: 'primary' | 'reference'): unknown {
+  if (a instanceof PairedArray) return a[which];
+  if (isRecord(a)) return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v instanceof PairedArray ? v[which] : v]));
+  return a;
+}
+
+/** The paired arrays an argument holds (itself, or the fields of a record), with names for messages. */
+function pairsIn(a: unknown, name: string): [string, PairedArray][] {
+  if (a instanceof PairedArray) return [[name, a]];
+  if (isRecord(a)) return Object.entries(a).flatMap(([k, v]) => (v instanceof PairedArray ? [[`${name}.${k}`, v] as [string, PairedArray]] : []));
+  return [];
+}
+
 /** Wraps `primary` so that every kernel call is repeated on `reference` and compared. */
 export function crossCheckBackend(primary: Backend, reference: Backend, options: CrossCheckOptions = {}): Backend {
   const rtol = options.rtol ?? 1e-3;
@@ -75,17 +92,18 @@ export function crossCheckBackend(primary: Backend, reference: Backend, options:
   };
 
   const call = (op: string, args: unknown[]): unknown => {
-    const primaryArgs = args.map((a) => (a instanceof PairedArray ? a.primary : a));
-    const referenceArgs = args.map((a) => (a instanceof PairedArray ? a.reference : isTyped(a) ? a.slice() : a));
+    const primaryArgs = args.map((a) => side(a, 'primary'));
+    const referenceArgs = args.map((a) => (isTyped(a) ? a.slice() : side(a, 'reference')));
     const p = (primary as unknown as Record<string, (...x: unknown[]) => unknown>)[op]!(...primaryArgs);
     const r = (reference as unknown as Record<string, (...x: unknown[]) => unknown>)[op]!(...referenceArgs);
     let worst = 0;
     args.forEach((a, i) => {
       if (isTyped(a)) worst = Math.max(worst, compare(op, `argument ${i + 1}`, a, referenceArgs[i] as HostArray));
-      else if (a instanceof PairedArray && a.primary.length === a.reference.length) {
-        const values = a.primary.read();
-        worst = Math.max(worst, compare(op, `argument ${i + 1} (${a.type}[${a.length}])`, values, a.reference.read()));
-        a.reference.write(values); // each call is checked on its own: no drift carried to the next
+      for (const [name, pair] of pairsIn(a, `argument ${i + 1}`)) {
+        if (pair.primary.length !== pair.reference.length) continue;
+        const values = pair.primary.read();
+        worst = Math.max(worst, compare(op, `${name} (${pair.type}[${pair.length}])`, values, pair.reference.read()));
+        pair.reference.write(values); // each call is checked on its own: no drift carried to the next
       }
     });
     if (typeof p === 'number') worst = Math.max(worst, compare(op, 'the result', [p], [r as number]));

@@ -31,8 +31,10 @@ function randomData(inputs: number, outputs: number, count: number, seed: number
   return { inputs: x, labels, count, inputSize: inputs };
 }
 
-const SMALL: NetworkOptions[] = (['cross-entropy', 'quadratic', 'log-likelihood'] as const).flatMap((cost) =>
-  (['sigmoid', 'tanh', 'relu'] as const).map((hidden) => ({ cost, hidden })));
+/** Every output layer with each of its costs, times every hidden unit. */
+const SMALL: NetworkOptions[] = ([
+  ['sigmoid', 'cross-entropy'], ['sigmoid', 'quadratic'], ['softmax', 'log-likelihood'], ['tanh', 'cross-entropy'], ['tanh', 'quadratic'],
+] as const).flatMap(([output, cost]) => (['sigmoid', 'tanh', 'relu'] as const).map((hidden) => ({ output, cost, hidden })));
 
 /** Runs `xent check`; resolves to the exit status. */
 export async function check(flags: Record<string, unknown>, positional: readonly string[]): Promise<number> {
@@ -57,7 +59,7 @@ export async function check(flags: Record<string, unknown>, positional: readonly
   }), flavor, 1);
   const nets: { name: string; make: (x: Xent) => Network }[] = text !== undefined
     ? [{ name: positional[0]!, make: (x) => loadModel(x, text) }]
-    : SMALL.map((o) => ({ name: `${o.cost}, ${o.hidden} hidden, 12-8-5`, make: (x: Xent) => x.network([12, 8, 5], { ...o, seed }) }));
+    : SMALL.map((o) => ({ name: `${o.output} output, ${o.cost}, ${o.hidden} hidden, 12-8-5`, make: (x: Xent) => x.network([12, 8, 5], { ...o, seed }) }));
   let failed = 0;
   for (const { name, make } of nets) {
     const net = make(ref);

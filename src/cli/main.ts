@@ -39,8 +39,8 @@ const COMMANDS: Record<string, Command> = {
     usage: 'xent check [MODEL.json] [flags]', summary: 'gradient check and WASM-vs-reference cross-check', flags: CHECK_FLAGS, run: check,
     about: 'Backpropagation against float64 central differences on sampled parameters (net.gradientCheck),\n' +
       'and every kernel of a short training run on the WASM backend repeated on the reference backend\n' +
-      '(createXent({ crossCheck: true })). Without a model: small fresh networks of every cost and hidden\n' +
-      'unit. Exit status 1 when a check fails.',
+      '(createXent({ crossCheck: true })). Without a model: small fresh networks of every output layer,\n' +
+      'cost and hidden unit. Exit status 1 when a check fails.',
   },
   // export: src/cli/export.ts (`xent export`, models by file extension) registers here:
   //   export: { usage: 'xent export …', summary: …, about: …, flags: EXPORT_FLAGS, run: exportModel },

@@ -5,6 +5,7 @@
 // no model.
 import type { Dataset } from '../data/dataset.js';
 import { sliceDataset } from '../data/dataset.js';
+import { expandShifted } from '../data/expand.js';
 import type { Network } from '../network/network.js';
 import type { TrainingHistory, TrainOptions } from '../network/train.js';
 import type { Xent } from '../xent.js';
@@ -13,7 +14,6 @@ import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, openXent, out, readM
 import { epochLine, withCosts, type CostReport } from './costs.js';
 import { checkWritable, removeTemporaryFiles, writeAtomic } from './files.js';
 import { Progress } from './progress.js';
-import { core, expand, type CoreNetwork } from './core.js';
 
 /** The flags of `xent train`, in --help order. */
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
@@ -67,8 +67,6 @@ interface Plan {
   resumeText?: string;
 }
 
-const CORE_FLAGS = ['optimizer', 'beta1', 'beta2', 'class-weights', 'label-smoothing', 'augment-shift', 'monitor', 'checkpoint', 'resume'];
-
 async function plan(flags: Record<string, unknown>): Promise<Plan> {
   const sizes = (flags.sizes as number[] | undefined) ?? [784, 30, 10];
   if (sizes[0] !== 784) throw new UsageError(`--sizes must start with 784 (MNIST images are 28×28), got ${sizes.join(',')}`);
@@ -107,10 +105,6 @@ async function plan(flags: Record<string, unknown>): Promise<Plan> {
   if (save !== undefined && save === checkpoint) throw new UsageError('--save and --checkpoint must be different files');
   if (save !== undefined) await checkWritable('save', save);
   if (checkpoint !== undefined) await checkWritable('checkpoint', checkpoint);
-  if (!core.present) {
-    const needsCore = CORE_FLAGS.find((f) => flags[f] !== undefined && !(f === 'optimizer' && flags[f] === 'sgd'));
-    if (needsCore) throw new UsageError(`--${needsCore} needs the new training core (issue 9), not in this build`);
-  }
   return {
     sizes, flags, epochs: (flags.epochs as number | undefined) ?? 30, evalSet, restoreBest: flags['no-restore-best'] !== true,
     json: flags.json === true, save, checkpoint, resumeText,
@@ -126,8 +120,13 @@ function startNetwork(xent: Xent, p: Plan): { net: Network; done: number } {
     } catch {
       throw new UsageError(`--resume ${String(p.flags.resume)}: not a JSON checkpoint`);
     }
-    const net = core.loadCheckpoint(xent, parsed);
-    const done = (net as CoreNetwork).epoch ?? 0;
+    let net: Network;
+    try {
+      net = xent.loadCheckpoint(parsed as Parameters<Xent['loadCheckpoint']>[0]);
+    } catch (e) {
+      throw new UsageError(`--resume ${String(p.flags.resume)}: ${(e as Error).message}`);
+    }
+    const done = net.epoch;
     if (done >= p.epochs) throw new UsageError(`--resume: the checkpoint has done ${done} epochs, --epochs ${p.epochs} leaves none`);
     return { net, done };
   }
@@ -139,10 +138,10 @@ function startNetwork(xent: Xent, p: Plan): { net: Network; done: number } {
   return { net, done: 0 };
 }
 
-/** The library's train() options for the plan (the core's names; see ./core.ts). */
-function trainOptions(p: Plan, evaluationData: Dataset, epochs: number): TrainOptions & Record<string, unknown> {
+/** The library's train() options for the plan. */
+function trainOptions(p: Plan, evaluationData: Dataset, epochs: number): TrainOptions {
   const f = p.flags;
-  const o: TrainOptions & Record<string, unknown> = {
+  const o: TrainOptions = {
     epochs,
     batchSize: (f.batch as number | undefined) ?? 10,
     eta: (f.eta as number | undefined) ?? 0.5,
@@ -155,25 +154,37 @@ function trainOptions(p: Plan, evaluationData: Dataset, epochs: number): TrainOp
   if (f.momentum !== undefined) o.momentum = f.momentum as number;
   if (f.dropout !== undefined) o.dropout = f.dropout as number;
   const monitor = f.monitor === 'cost' ? 'evaluationCost' : 'evaluationAccuracy';
-  if (f['early-stopping'] !== undefined) {
-    const e: Record<string, unknown> = { patience: f['early-stopping'] as number };
-    if (core.present) Object.assign(e, { monitor, restoreBest: p.restoreBest });
-    o.earlyStopping = e as TrainOptions['earlyStopping'];
-  }
+  // Early stopping's tracker always runs: it picks the best epoch (and restores its weights at the end,
+  // also after Ctrl-C); without --early-stopping it has no patience and never stops the run.
+  o.earlyStopping = { monitor, restoreBest: p.restoreBest, ...(f['early-stopping'] !== undefined ? { patience: f['early-stopping'] as number } : {}) };
   if (f.schedule !== undefined) {
-    const s: Record<string, unknown> = { patience: f.schedule as number };
-    if (f['schedule-factor'] !== undefined) s.factor = f['schedule-factor'];
-    if (f['min-eta'] !== undefined) s.minEta = f['min-eta'];
-    if (core.present) s.monitor = monitor;
-    o.schedule = s as TrainOptions['schedule'];
+    o.schedule = { patience: f.schedule as number, monitor };
+    if (f['schedule-factor'] !== undefined) o.schedule.factor = f['schedule-factor'] as number;
+    if (f['min-eta'] !== undefined) o.schedule.minEta = f['min-eta'] as number;
   }
-  if (f.optimizer !== undefined && f.optimizer !== 'sgd') o.optimizer = f.optimizer;
-  if (f.beta1 !== undefined) o.beta1 = f.beta1;
-  if (f.beta2 !== undefined) o.beta2 = f.beta2;
-  if (f['class-weights'] !== undefined) o.classWeights = f['class-weights'];
-  if (f['label-smoothing'] !== undefined) o.labelSmoothing = f['label-smoothing'];
-  if (f['augment-shift'] !== undefined) o.augment = { shift: f['augment-shift'], width: 28, height: 28 };
+  if (f.optimizer !== undefined) o.optimizer = f.optimizer as TrainOptions['optimizer'];
+  if (f.beta1 !== undefined) o.beta1 = f.beta1 as number;
+  if (f.beta2 !== undefined) o.beta2 = f.beta2 as number;
+  if (f['class-weights'] !== undefined) o.classWeights = f['class-weights'] as number[];
+  if (f['label-smoothing'] !== undefined) o.labelSmoothing = f['label-smoothing'] as number;
+  if (f['augment-shift'] !== undefined) o.augment = { shift: f['augment-shift'] as number, width: 28, height: 28 };
   return o;
+}
+
+/**
+ * Trains one epoch per train() call and writes a checkpoint after each: a call commits the run's
+ * whole state (the stop policy's counters and best weights included), which a checkpoint taken inside
+ * onEpoch would miss. Consecutive calls continue the run exactly, so the result is the single call's.
+ */
+async function trainCheckpointed(net: Network, training: Dataset, options: TrainOptions, file: string): Promise<TrainingHistory> {
+  let history: TrainingHistory | undefined;
+  for (let i = 0; i < options.epochs; i++) {
+    const h = await net.train(training, { ...options, epochs: 1 });
+    history = history ? { ...h, epochs: [...history.epochs, ...h.epochs] } : h;
+    if (h.stopped !== 'diverged' && h.epochs.length) await writeAtomic(file, JSON.stringify(net.checkpoint()));
+    if (h.stopped !== 'completed') break;
+  }
+  return history!;
 }
 
 /** Runs `xent train` with parsed flags; resolves to the exit status. */
@@ -201,17 +212,16 @@ export async function train(flags: Record<string, unknown>, positional: readonly
     progress.phase('loading MNIST…');
     const mnist = await loadData(flags);
     if (mnist.training.count === 0) throw new UsageError('the training set is empty (see --training-size, --validation-size, --data)');
-    const training = flags.expand ? expand(mnist.training) : mnist.training;
+    const training = flags.expand ? expandShifted(mnist.training, { width: 28, height: 28 }) : mnist.training;
     const evaluation = mnist[p.evalSet];
     if (evaluation.count === 0) throw new UsageError(`the ${p.evalSet} set is empty`);
     const reg = { lambda: (flags.lambda as number | undefined) ?? 5, regularization: (flags.regularization as 'l2' | 'l1' | undefined) ?? 'l2', trainingCount: training.count };
     const sample = sliceDataset(training, 0, Math.min(1000, training.count));
     let sampleLoss: number | undefined;
     let lastSample = -Infinity;
-    const toMonitor = flags.monitor === 'cost' ? (r: CostReport) => -(r.evaluationCost ?? Infinity) : (r: CostReport) => r.evaluationAccuracy ?? -Infinity;
-    let best: { epoch: number; score: number; report: CostReport } | undefined;
-    let keep: string | undefined; // the model --save will write: the best epoch's (or the last one's)
-    let diverged: { epoch: number; message: string } | undefined;
+    const reports = new Map<number, CostReport>();
+    // --no-restore-best saves the last finished epoch (never a Ctrl-C'd epoch's half-trained weights).
+    let last: string | undefined = p.save !== undefined && !p.restoreBest && done > 0 ? JSON.stringify(net.toJSON()) : undefined;
     const options = trainOptions(p, evaluation, p.epochs - done);
     const batchSize = options.batchSize;
     options.signal = controller.signal;
@@ -225,37 +235,33 @@ export async function train(flags: Record<string, unknown>, positional: readonly
     } : undefined;
     options.onEpoch = async (raw) => {
       const r = withCosts(raw, net, reg, evaluation.count);
-      const finite = [r.trainingCost, r.evaluationCost].every((c) => c === undefined || Number.isFinite(c)) && net.parameters().every(Number.isFinite);
-      if (!finite) {
-        diverged = { epoch: r.epoch, message: `diverged in epoch ${r.epoch}: the training cost is ${r.trainingCost} (try a smaller --eta)` };
-        return false;
-      }
+      reports.set(r.epoch, r);
       progress.clear();
       out(p.json ? JSON.stringify(r) : epochLine(r, p.epochs, p.evalSet, flags.schedule !== undefined));
-      const score = toMonitor(r);
-      const improved = !best || score > best.score;
-      if (improved) best = { epoch: r.epoch, score, report: r };
-      if (p.save !== undefined && (improved || !p.restoreBest)) keep = JSON.stringify(net.toJSON());
-      if (p.checkpoint !== undefined) await writeAtomic(p.checkpoint, JSON.stringify(core.checkpoint(net)));
-      return undefined;
+      if (p.save !== undefined && !p.restoreBest) last = JSON.stringify(net.toJSON());
     };
-    const history = await net.train(training, options) as TrainingHistory & { diverged?: { epoch: number; message: string } };
+    const history = p.checkpoint === undefined ? await net.train(training, options) : await trainCheckpointed(net, training, options, p.checkpoint);
     progress.clear();
-    diverged ??= history.stopped === ('diverged' as TrainingHistory['stopped']) ? history.diverged : undefined;
-    const stopped = diverged ? 'diverged' : history.stopped;
+    const diverged = history.diverged;
     const seconds = (performance.now() - started) / 1000;
-    const saved = !diverged && p.save !== undefined && keep !== undefined ? p.save : null;
-    if (saved) await writeAtomic(saved, keep!);
+    const epochs = net.epoch;
+    // After train() the network holds the best epoch's weights (restoreBest), or the last epoch's.
+    const model = diverged || epochs === 0 ? undefined : p.restoreBest ? JSON.stringify(net.toJSON()) : last;
+    const saved = p.save !== undefined && model !== undefined ? p.save : null;
+    if (saved) await writeAtomic(saved, model!);
+    const bestEpoch = history.bestEpoch ?? null;
+    const best = bestEpoch === null ? null : reports.get(bestEpoch) ?? null;
     const summary = {
-      done: true, stopped, bestEpoch: best?.epoch ?? null, epochs: done + history.epochs.length, seconds: +seconds.toFixed(3),
-      best: best?.report ?? null, saved, backend: xent.backend, simd: xent.simd, ...(diverged ? { diverged } : {}),
+      done: true, stopped: history.stopped, bestEpoch, epochs, seconds: +seconds.toFixed(3), best, saved,
+      backend: xent.backend, simd: xent.simd, ...(diverged ? { diverged } : {}),
     };
     if (p.json) out(JSON.stringify(summary));
     else {
-      const b = best ? `; best epoch ${best.epoch}: ${p.evalSet} accuracy ${(100 * best.report.evaluationAccuracy!).toFixed(2)}%, loss ${best.report.evaluationLoss!.toFixed(4)}` : '';
-      out(`stopped: ${stopped} after ${summary.epochs} epochs in ${seconds.toFixed(1)} s${b}`);
-      if (saved) out(`saved ${saved} (${p.restoreBest ? `the best epoch's weights, epoch ${best!.epoch}` : 'the last epoch\'s weights'})`);
-      else if (p.save !== undefined) out(`not saved: ${diverged ? 'the weights diverged' : 'no epoch finished'}`);
+      const b = best ? `; best epoch ${best.epoch}: ${p.evalSet} accuracy ${(100 * best.evaluationAccuracy!).toFixed(2)}%, loss ${best.evaluationLoss!.toFixed(4)}`
+        : bestEpoch !== null ? `; best epoch ${bestEpoch}` : '';
+      out(`stopped: ${history.stopped} after ${epochs} epochs in ${seconds.toFixed(1)} s${b}`);
+      if (saved) out(`saved ${saved} (${p.restoreBest ? `the best epoch's weights, epoch ${bestEpoch}` : 'the last epoch\'s weights'})`);
+      else if (p.save !== undefined) out(`not saved: ${diverged ? 'the run diverged' : 'no epoch finished'}`);
     }
     net.dispose();
     xent.dispose();

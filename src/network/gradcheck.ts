@@ -48,8 +48,6 @@ export interface GradientCheckResult {
 /** Gradients smaller than this are compared absolutely (their float32 rounding is not relative). */
 const FLOOR = 1e-6;
 const H = 1e-5;
-/** η of gradientByStep's step. */
-const STEP = 2 ** 20;
 
 /** Compares `backprop` (mean ∂C/∂params over `data`, parameters() layout) with float64 central differences. */
 export function gradientCheck(net: Network, data: Dataset, options: GradientCheckOptions | undefined,
@@ -117,9 +115,8 @@ export function cost64(net: Network, p: Float64Array, d: Dataset): number {
   const act = HIDDEN[net.hidden];
   const bytes = d.inputs instanceof Uint8Array;
   let total = 0;
-  let a = new Float64Array(sizes[0]!);
   for (let e = 0; e < d.count; e++) {
-    a = new Float64Array(sizes[0]!);
+    let a = new Float64Array(sizes[0]!);
     for (let i = 0; i < sizes[0]!; i++) a[i] = bytes ? d.inputs[e * sizes[0]! + i]! / 255 : d.inputs[e * sizes[0]! + i]!;
     let off = 0;
     let z = a;
@@ -135,17 +132,21 @@ export function cost64(net: Network, p: Float64Array, d: Dataset): number {
       off += s * nIn + s;
       if (l < L) a = z.map(act);
     }
+    const cold = net.output === 'tanh' ? -1 : 0; // labels are one-hot over the output's range
     const y = new Float64Array(K);
-    if (d.labels instanceof Uint8Array) y[d.labels[e]!] = 1;
-    else for (let k = 0; k < K; k++) y[k] = d.labels[e * K + k]!;
-    total += exampleCost(net.cost, z, y);
+    if (d.labels instanceof Uint8Array) {
+      y.fill(cold);
+      y[d.labels[e]!] = 1;
+    } else for (let k = 0; k < K; k++) y[k] = d.labels[e * K + k]!;
+    total += exampleCost(net.output, net.cost, z, y);
   }
   return total / d.count;
 }
 
-function exampleCost(cost: Network['cost'], z: Float64Array, y: Float64Array): number {
+function exampleCost(output: Network['output'], cost: Network['cost'], z: Float64Array, y: Float64Array): number {
   let c = 0;
-  if (cost === 'log-likelihood') {
+  const bce = (logit: number, target: number) => Math.max(logit, 0) - logit * target + Math.log1p(Math.exp(-Math.abs(logit)));
+  if (output === 'softmax') {
     // −Σ y_k log softmax(z)_k = Σ y_k (logsumexp(z) − z_k), with the max subtracted.
     const m = Math.max(...z);
     let s = 0;
@@ -153,39 +154,11 @@ function exampleCost(cost: Network['cost'], z: Float64Array, y: Float64Array): n
     const lse = m + Math.log(s);
     for (let k = 0; k < z.length; k++) c += y[k]! * (lse - z[k]!);
   } else if (cost === 'cross-entropy') {
-    // −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z, 0) − z·y + ln(1 + e^−|z|).
-    for (let k = 0; k < z.length; k++) c += Math.max(z[k]!, 0) - z[k]! * y[k]! + Math.log1p(Math.exp(-Math.abs(z[k]!)));
+    // sigmoid: −[y ln σ(z) + (1−y) ln(1−σ(z))] = max(z, 0) − z·y + ln(1 + e^−|z|);
+    // tanh: the same of the logit 2z against (1 + y)/2, since (1 + tanh z)/2 = σ(2z).
+    for (let k = 0; k < z.length; k++) c += output === 'tanh' ? bce(2 * z[k]!, (1 + y[k]!) / 2) : bce(z[k]!, y[k]!);
   } else {
-    for (let k = 0; k < z.length; k++) c += 0.5 * (sigmoid(z[k]!) - y[k]!) ** 2;
+    for (let k = 0; k < z.length; k++) c += 0.5 * ((output === 'tanh' ? Math.tanh(z[k]!) : sigmoid(z[k]!)) - y[k]!) ** 2;
   }
   return c;
-}
-
-/**
- * Backprop's mean gradient through one full-batch step of the training kernel (λ = 0, no momentum or
- * dropout) on a copy of the parameters: ∇ = (p − p')/η. η = 2²⁰ (a power of two: the division is exact)
- * makes η∇ dwarf p, so p − p' keeps float32's relative precision of η∇ and p's own rounding adds only
- * ulp(p)/2η. For a build whose network has no meanGradient.
- */
-export function gradientByStep(net: Network, d: Dataset): Float32Array {
-  const be = net.backend;
-  const dev = net.upload('gradientCheck', 'data', d);
-  const n = d.count;
-  const before = net.parameters();
-  const params = be.alloc('f32', before.length);
-  const work = be.networkWork(net.desc, n);
-  const order = be.alloc('i32', n);
-  const hyper = be.alloc('f32', 5);
-  const rng = be.alloc('u32', 1);
-  try {
-    params.write(before);
-    order.write(Int32Array.from({ length: n }, (_, i) => i));
-    hyper.write([STEP, 0, n, 0, 0]);
-    rng.write([1]);
-    be.networkTrain(net.desc, params, null, work, n, dev.inputs, dev.labels, dev.targets, order, 0, n, n, hyper, 0, rng);
-    const after = params.read() as Float32Array;
-    return before.map((b, i) => (b - after[i]!) / STEP);
-  } finally {
-    for (const a of [params, work, order, hyper, rng, dev.inputs, dev.labels, dev.targets]) a?.free();
-  }
 }
