@@ -187,6 +187,22 @@ describe('xent train', () => {
     }
   });
 
+  it('removes a temporary file left by a killed run, and none of its own on SIGTERM', async () => {
+    const dir = tmp();
+    const stale = path.join(dir, '.m.json.99999999.tmp'); // no such process
+    writeFileSync(stale, 'half a model');
+    const r = xent('train', ...SMALL, '--epochs', '1', '--save', path.join(dir, 'm.json'));
+    expect(r.code, r.err).toBe(0);
+    expect(readdirSync(dir)).toEqual(['m.json']);
+    const child = spawn(process.execPath, [CLI, 'train', ...SMALL, '--epochs', '100000', '--save', path.join(dir, 'n.json')]);
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.once('data', () => child.kill('SIGTERM'));
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(143);
+    expect(readdirSync(dir)).toEqual(['m.json']);
+  });
+
   it('a diverging run exits 3 with the reason and writes no model', () => {
     const dir = tmp();
     const r = xent('train', ...SMALL, '--epochs', '3', '--eta', '1e6', '--json', '--save', path.join(dir, 'm.json'));

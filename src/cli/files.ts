@@ -1,8 +1,9 @@
 // Files the CLI writes (--save, --checkpoint): checked before any work, written atomically (a temporary
 // file beside the destination, fsync, rename, fsync of the directory), and no temporary file survives an
-// error or a signal: every one in flight is registered and removed on exit.
+// error or a signal: every one in flight is registered and removed on exit; one left by a process killed
+// outright (SIGKILL) is removed by the next run that writes the same file.
 import { constants, rmSync } from 'node:fs';
-import { access, open, rename, rm, stat } from 'node:fs/promises';
+import { access, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './args.js';
 
@@ -38,6 +39,7 @@ export async function checkWritable(flag: string, file: string): Promise<void> {
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat) fail(`directory ${dir} does not exist`);
   if (!dirStat!.isDirectory()) fail(`${dir} is not a directory`);
+  await removeStale(abs);
   const tmp = tmpName(file);
   try {
     const handle = await open(tmp, 'wx');
@@ -45,6 +47,26 @@ export async function checkWritable(flag: string, file: string): Promise<void> {
     await rm(tmp, { force: true });
   } catch (e) {
     fail(`cannot write to ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Whether a process with this id is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary files of `file` left by xent processes that died mid-write (kill -9). */
+async function removeStale(abs: string): Promise<void> {
+  const prefix = `.${path.basename(abs)}.`;
+  const names = await readdir(path.dirname(abs)).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(path.join(path.dirname(abs), name), { force: true });
   }
 }
 
