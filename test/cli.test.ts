@@ -345,7 +345,8 @@ describe('xent train: the training core\'s options', () => {
       [['--optimizer', 'nesterov', '--momentum', '0.5'], { optimizer: 'nesterov', momentum: 0.5 }],
       [['--class-weights', '1,2,1,1,1,1,1,1,1,3', '--label-smoothing', '0.1'], { classWeights: [1, 2, 1, 1, 1, 1, 1, 1, 1, 3], labelSmoothing: 0.1 }],
       [['--augment-shift', '1', '--regularization', 'l1', '--lambda', '0.5'], { augment: { shift: 1, width: 28, height: 28 }, regularization: 'l1', lambda: 0.5 }],
-      [['--eta', '8', '--early-stopping', '1', '--monitor', 'cost', '--no-restore-best'], { eta: 8, earlyStopping: { patience: 1, monitor: 'evaluationCost', restoreBest: false } }],
+      // η = 3: the cost stops the run an epoch later than the accuracy would (so --monitor must arrive)
+      [['--eta', '3', '--early-stopping', '1', '--monitor', 'cost', '--no-restore-best'], { eta: 3, earlyStopping: { patience: 1, monitor: 'evaluationCost', restoreBest: false } }],
       [['--eta', '8', '--schedule', '1', '--schedule-factor', '4', '--min-eta', '0.2'], { eta: 8, schedule: { patience: 1, factor: 4, minEta: 0.2, monitor: 'evaluationAccuracy' } }],
     ];
     for (const [flags, options] of cases) {

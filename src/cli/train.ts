@@ -265,7 +265,7 @@ export async function train(flags: Record<string, unknown>, positional: readonly
     }
     net.dispose();
     xent.dispose();
-    if (diverged) throw new CliError(diverged.message, 3);
+    if (diverged) throw new CliError(diverged.message.replace('try a smaller eta', 'try a smaller --eta'), 3);
     return interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
