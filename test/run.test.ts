@@ -232,6 +232,23 @@ for (const backend of backends) {
       net.dispose();
     });
 
+    it('a batch larger than the training set is one batch of all of it, up to 2⁵³ (no i32 wrap-around)', async () => {
+      const runWith = async (batchSize: number) => {
+        const net = xent.network([6, 8, 3], { seed: 1 });
+        await net.train(train, { batchSize, eta: 0.5, epochs: 2, momentum: 0.5 });
+        const p = bits(net.parameters());
+        net.dispose();
+        return p;
+      };
+      const full = await runWith(90);
+      for (const b of [91, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 3, 2 ** 53 - 1]) expect(await runWith(b), `batchSize ${b}`).toBe(full);
+      expect(await runWith(89)).not.toBe(full);
+      const net = xent.network([6, 8, 3]);
+      await expect(net.train(train, { batchSize: 2 ** 53, eta: 0.5, epochs: 1 })).rejects.toThrow(/train: batchSize must be ≤ 9007199254740991/);
+      await expect(net.train(train, { batchSize: 1.5, eta: 0.5, epochs: 1 })).rejects.toThrow(/train: batchSize must be an integer/);
+      await expect(net.train(train, { batchSize: 10, eta: 0.5, epochs: 2 ** 31 })).rejects.toThrow(/train: epochs must be ≤ 2147483647/);
+    });
+
     it('one train() at a time; dispose() while training is refused', async () => {
       const net = xent.network([6, 8, 3], { seed: 1 });
       const first = net.train(train, { ...base, epochs: 3 });
