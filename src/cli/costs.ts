@@ -8,9 +8,6 @@ import { penalty } from '../network/evaluate.js';
 import type { Network } from '../network/network.js';
 import type { EpochReport } from '../network/train.js';
 
-/** An epoch report with the separate cost figures (the training core's EpochReport has them natively). */
-export type CostReport = EpochReport & { evaluationLoss?: number; trainingLoss?: number; penalty?: number };
-
 /** The regularisation of a run: λ, L2 or L1, and n = the training-set size. */
 export interface Regularization {
   lambda: number;
@@ -21,18 +18,6 @@ export interface Regularization {
 /** The regularisation term (λ/2n)Σw² (L2) or (λ/n)Σ|w| (L1) of the network's current weights. */
 export function penaltyOf(net: Network, reg: Regularization, n = reg.trainingCount): number {
   return penalty(net, reg.lambda, reg.regularization, n);
-}
-
-/**
- * Fills in loss and penalty where the library's report lacks them, from the totals it has: the
- * penalty is computed from the weights, the losses are the totals minus the penalty they contain.
- */
-export function withCosts(report: EpochReport, net: Network, reg: Regularization, evaluationCount: number): CostReport {
-  const r = { ...report } as CostReport;
-  if (r.penalty === undefined) r.penalty = penaltyOf(net, reg);
-  if (r.evaluationLoss === undefined && r.evaluationCost !== undefined) r.evaluationLoss = r.evaluationCost - penaltyOf(net, reg, evaluationCount);
-  if (r.trainingLoss === undefined && r.trainingCost !== undefined) r.trainingLoss = r.trainingCost - penaltyOf(net, reg);
-  return r;
 }
 
 /** The figures of one evaluated dataset (what `xent evaluate` prints). */
@@ -53,7 +38,7 @@ export function costsOn(net: Network, data: Dataset, reg: Regularization): DataC
 const f4 = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(4));
 
 /** One text line per epoch: the evaluated set's accuracy, loss and total_cost, then training's, then the penalty. */
-export function epochLine(r: CostReport, epochs: number, evalName: string, showEta: boolean): string {
+export function epochLine(r: EpochReport, epochs: number, evalName: string, showEta: boolean): string {
   const parts = [`epoch ${String(r.epoch).padStart(String(epochs).length)}/${epochs}`];
   if (r.evaluationAccuracy !== undefined || r.evaluationLoss !== undefined) {
     const e = [`${evalName}:`];

@@ -7,11 +7,11 @@ import type { Dataset } from '../data/dataset.js';
 import { sliceDataset } from '../data/dataset.js';
 import { expandShifted } from '../data/expand.js';
 import type { Network } from '../network/network.js';
-import type { TrainingHistory, TrainOptions } from '../network/train.js';
+import type { EpochReport, TrainingHistory, TrainOptions } from '../network/train.js';
 import type { Xent } from '../xent.js';
 import { CliError, UsageError, type FlagSpec } from './args.js';
 import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, openXent, out, readModelText } from './common.js';
-import { epochLine, withCosts, type CostReport } from './costs.js';
+import { epochLine } from './costs.js';
 import { checkWritable, removeTemporaryFiles, writeAtomic } from './files.js';
 import { Progress } from './progress.js';
 
@@ -215,11 +215,10 @@ export async function train(flags: Record<string, unknown>, positional: readonly
     const training = flags.expand ? expandShifted(mnist.training, { width: 28, height: 28 }) : mnist.training;
     const evaluation = mnist[p.evalSet];
     if (evaluation.count === 0) throw new UsageError(`the ${p.evalSet} set is empty`);
-    const reg = { lambda: (flags.lambda as number | undefined) ?? 5, regularization: (flags.regularization as 'l2' | 'l1' | undefined) ?? 'l2', trainingCount: training.count };
     const sample = sliceDataset(training, 0, Math.min(1000, training.count));
     let sampleLoss: number | undefined;
     let lastSample = -Infinity;
-    const reports = new Map<number, CostReport>();
+    const reports = new Map<number, EpochReport>();
     // --no-restore-best saves the last finished epoch (never a Ctrl-C'd epoch's half-trained weights).
     let last: string | undefined = p.save !== undefined && !p.restoreBest && done > 0 ? JSON.stringify(net.toJSON()) : undefined;
     const options = trainOptions(p, evaluation, p.epochs - done);
@@ -233,8 +232,7 @@ export async function train(flags: Record<string, unknown>, positional: readonly
       }
       progress.epoch({ ...pr, epochs: p.epochs, batchSize, loss: sampleLoss });
     } : undefined;
-    options.onEpoch = async (raw) => {
-      const r = withCosts(raw, net, reg, evaluation.count);
+    options.onEpoch = async (r) => {
       reports.set(r.epoch, r);
       progress.clear();
       out(p.json ? JSON.stringify(r) : epochLine(r, p.epochs, p.evalSet, flags.schedule !== undefined));
