@@ -2,9 +2,10 @@
 // kernels on this instance's backend only (no state is shared between instances).
 import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
+import { crossCheckBackend } from './backend/crosscheck.js';
 import { createReferenceBackend } from './backend/reference/index.js';
 import { createWasmBackend, relaxedSimdSupported, threadsUnavailable } from './backend/wasm.js';
-import { checkChoice, checkOptions, describe, rangeError } from './errors.js';
+import { checkChoice, checkOptions, describe, rangeError, typeError } from './errors.js';
 import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
   type InfoOptions,
@@ -38,6 +39,12 @@ export interface XentOptions {
    * MNIST training of 784-30-10 runs 1.4–1.6× faster at batch 10 or 128; dispose() stops the worker.
    */
   threads?: 1 | 2;
+  /**
+   * Debugging mode (wasm backend): every kernel call is repeated on the reference backend and a
+   * RangeError naming the operation is thrown when they differ beyond rtol 1e-3 / atol 1e-5
+   * (src/backend/crosscheck.ts). Costs the reference backend's time on every call.
+   */
+  crossCheck?: boolean;
 }
 
 /** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
@@ -175,14 +182,16 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */
 export async function createXent(options?: XentOptions): Promise<Xent> {
   const fn = 'createXent';
-  const o = checkOptions(fn, options, ['backend', 'simd', 'threads']);
+  const o = checkOptions(fn, options, ['backend', 'simd', 'threads', 'crossCheck']);
   const backend = checkChoice(fn, 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
   const simd = checkChoice(fn, 'simd', o.simd, ['auto', 'plain', 'relaxed'] as const, 'auto');
   const threads = o.threads ?? 1;
+  if (o.crossCheck !== undefined && typeof o.crossCheck !== 'boolean') typeError(fn, `crossCheck must be a boolean, got ${describe(o.crossCheck)}`);
   if (threads !== 1 && threads !== 2) rangeError(fn, `threads must be 1 or 2, got ${describe(o.threads)}`);
   if (backend === 'reference') {
     if (o.simd !== undefined) rangeError(fn, "simd applies to the 'wasm' backend only");
     if (threads !== 1) rangeError(fn, "threads applies to the 'wasm' backend only");
+    if (o.crossCheck) rangeError(fn, "crossCheck compares the 'wasm' backend with the reference: it needs backend 'wasm'");
     return xentOn(createReferenceBackend());
   }
   const relaxed = relaxedSimdSupported();
@@ -194,5 +203,6 @@ export async function createXent(options?: XentOptions): Promise<Xent> {
     const why = threadsUnavailable();
     if (why) rangeError(fn, `threads: 2 cannot run here: ${why}`);
   }
-  return xentOn(await createWasmBackend(flavor, threads), flavor, threads);
+  const be = await createWasmBackend(flavor, threads);
+  return xentOn(o.crossCheck === true ? crossCheckBackend(be, createReferenceBackend()) : be, flavor, threads);
 }

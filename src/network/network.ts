@@ -12,6 +12,7 @@ import { parse, like, checkFinite, type Input } from '../tensor.js';
 import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
+import { gradientCheck, type GradientCheckOptions, type GradientCheckResult } from './gradcheck.js';
 import { OUTPUTS, type CostName, type OutputName } from './outputs.js';
 import { gaussianSource, uniformSource } from './random.js';
 import { Run } from './run.js';
@@ -273,6 +274,11 @@ export class Network {
   /** Trains the network in place (mini-batch SGD, Nesterov or Adam), continuing its run; resolves to the per-epoch history. */
   train(trainingData: Dataset, options: TrainOptions): Promise<TrainingHistory> {
     return train(this, trainingData, options);
+  }
+
+  /** Backprop's gradient against float64 central differences on sampled parameters (./gradcheck.ts). */
+  gradientCheck(data: Dataset, options?: GradientCheckOptions): GradientCheckResult {
+    return gradientCheck(this, data, options, (d) => this.meanGradient(d));
   }
 
   /** Fraction of examples whose largest output is the true class. */
