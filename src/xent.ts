@@ -118,8 +118,47 @@ export interface Xent {
   loadNetwork(json: string | NetworkJSON): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
-  /** Frees the backend; the instance must not be used afterwards. */
+  /**
+   * Frees the backend (and stops its worker thread). Afterwards every other method of the instance,
+   * grad.* and valueAndGrad.* included, and of its networks throws a RangeError
+   * "<method>: xent: this instance was disposed"; dispose() itself may be called again (a no-op).
+   */
   dispose(): void;
+}
+
+/** The message of every call on a disposed instance, after "<method>: ". */
+export const DISPOSED = 'xent: this instance was disposed';
+
+/**
+ * Wraps every method of `target` (and of the tables in it, named "grad.x", "valueAndGrad.x") once:
+ * after dispose() each throws RangeError "<method>: xent: this instance was disposed"; and a
+ * TypeError or RangeError that does not start with the method's name (the engine's "Invalid typed
+ * array length", the heap's "xent: out of WebAssembly memory") is rethrown with it, the original as cause.
+ */
+function guard(target: Record<string, unknown>, be: Backend, prefix: string): void {
+  for (const [key, value] of Object.entries(target)) {
+    const name = prefix + key;
+    if (typeof value === 'function' && key !== 'dispose') {
+      const method = value as (...args: unknown[]) => unknown;
+      target[key] = (...args: unknown[]) => {
+        if (be.disposed) rangeError(name, DISPOSED);
+        try {
+          return method(...args);
+        } catch (e) {
+          throw named(name, e);
+        }
+      };
+    } else if (value !== null && typeof value === 'object') {
+      guard(value as Record<string, unknown>, be, `${name}.`);
+    }
+  }
+}
+
+/** `e` with "name: " in front of its message, unless it already starts so (or is not a Type/RangeError). */
+function named(name: string, e: unknown): unknown {
+  if (!(e instanceof RangeError || e instanceof TypeError) || e.message.startsWith(`${name}: `)) return e;
+  const Class = e instanceof RangeError ? RangeError : TypeError;
+  return new Class(`${name}: ${e.message}`, { cause: e });
 }
 
 /** Builds the API object over a backend. */
@@ -163,8 +202,11 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     network: (sizes: number[], o?: NetworkOptions) => Network.create(be, sizes, o),
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
     liveBytes: () => be.liveBytes(),
-    dispose: () => be.dispose(),
+    dispose: () => {
+      if (!be.disposed) be.dispose();
+    },
   };
+  guard(api, be, '');
   return api as unknown as Xent;
 }
 

@@ -71,6 +71,8 @@ export interface Backend {
     to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void;
   /** Bytes of backend memory currently held (0 for the reference backend). */
   liveBytes(): number;
+  /** Whether dispose() has been called (every public method then throws). */
+  readonly disposed: boolean;
   /** Releases the backend's memory; the backend must not be used afterwards. */
   dispose(): void;
 }

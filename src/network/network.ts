@@ -122,7 +122,7 @@ export class Network {
 
   /** @internal Throws if disposed. */
   live(fn: string): void {
-    if (this.disposed) rangeError(fn, 'this network was disposed');
+    if (this.disposed || this.backend.disposed) rangeError(fn, this.backend.disposed ? 'xent: this instance was disposed' : 'this network was disposed');
   }
 
   /** A copy of the parameters (W_1, b_1, W_2, b_2, … flattened, row-major). */
@@ -200,7 +200,7 @@ export class Network {
     const fn = 'predict';
     this.live(fn);
     const p = parse(fn, 'input', input);
-    checkFinite(fn, 'input', p);
+    checkFinite(fn, 'input', p, { float32: true });
     if (p.cols !== this.sizes[0]) rangeError(fn, `input must have ${this.sizes[0]} values per example, got ${p.cols}`);
     const x = p.data instanceof Float32Array ? p.data : Float32Array.from(p.data);
     const inputs = this.backend.alloc('f32', x.length);

@@ -25,8 +25,12 @@ const inputsOf = (a: DeviceArray) => host<Float32Array | Uint8Array>(a);
 
 /** Creates the pure-TypeScript backend. */
 export function createReferenceBackend(): Backend {
+  let disposed = false;
   return {
     name: 'reference',
+    get disposed() {
+      return disposed;
+    },
     sigmoid,
     softmax,
     bceProb,
@@ -45,6 +49,8 @@ export function createReferenceBackend(): Backend {
       networkTrain(host(desc), host(params), opt(velocity), work(w), cap, inputsOf(inputs), opt(labels), opt(targets),
         host(order), from, to, batchSize, host(hyper), regKind, host(rng)),
     liveBytes: () => 0,
-    dispose: () => {},
+    dispose: () => {
+      disposed = true; // plain arrays are the garbage collector's; the flag makes later use an error
+    },
   };
 }
