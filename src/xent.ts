@@ -18,6 +18,7 @@ import {
 import { logLoss, logLossGrad, logLossValueAndGrad, type LogLossOptions } from './losses/logloss.js';
 import { quadraticCost, quadraticCostGrad, quadraticCostValueAndGrad, type QuadraticOptions } from './losses/quadratic.js';
 import { matmul, type MatmulOptions } from './matmul.js';
+import { loadCheckpoint, type Checkpoint } from './network/checkpoint.js';
 import { fromJSON, type NetworkJSON } from './network/format.js';
 import { Network, type NetworkOptions } from './network/network.js';
 import type { Batch, Input, Packed } from './tensor.js';
@@ -116,6 +117,8 @@ export interface Xent {
   network(sizes: number[], options?: NetworkOptions): Network;
   /** A network from network2.py's JSON format (text or object). */
   loadNetwork(json: string | NetworkJSON): Network;
+  /** A network and its run from net.checkpoint() (object or JSON text): its next train() continues exactly. */
+  loadCheckpoint(checkpoint: string | Checkpoint): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
   /**
@@ -201,6 +204,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     matmul: (a: Batch, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o),
     network: (sizes: number[], o?: NetworkOptions) => Network.create(be, sizes, o),
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
+    loadCheckpoint: (checkpoint: string | Checkpoint) => loadCheckpoint(be, checkpoint),
     liveBytes: () => be.liveBytes(),
     dispose: () => {
       if (!be.disposed) be.dispose();

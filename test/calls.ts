@@ -7,6 +7,15 @@ const P = [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]];
 const Y = [[0, 0, 1], [1, 0, 0]];
 const NET = { sizes: [2, 1], weights: [[[0.5, -0.5]]], biases: [[[0.1]]], cost: 'CrossEntropyCost' as const };
 
+/** A checkpoint of an untrained 2-1 network, as net.checkpoint() writes it (made once, by the reference backend). */
+const { createXent } = await import('../src/index.js');
+const CHECKPOINT = await (async () => {
+  const x = await createXent({ backend: 'reference' });
+  const c = x.network([2, 1]).checkpoint();
+  x.dispose();
+  return c;
+})();
+
 /** [method name, a valid call of it]. */
 export const VALID_CALLS: readonly (readonly [string, (x: Xent) => unknown])[] = [
   ['entropy', (x) => x.entropy([0.5, 0.5])],
@@ -24,6 +33,7 @@ export const VALID_CALLS: readonly (readonly [string, (x: Xent) => unknown])[] =
   ['matmul', (x) => x.matmul([[1, 2]], [[3], [4]])],
   ['network', (x) => x.network([2, 1])],
   ['loadNetwork', (x) => x.loadNetwork(NET)],
+  ['loadCheckpoint', (x) => x.loadCheckpoint(CHECKPOINT)],
   ['liveBytes', (x) => x.liveBytes()],
   ['grad.entropy', (x) => x.grad.entropy([0.5, 0.5])],
   ['grad.crossEntropy', (x) => x.grad.crossEntropy([0.5, 0.5], [0.25, 0.75])],

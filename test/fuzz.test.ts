@@ -18,7 +18,7 @@ const VALID_RUNS = 5000;
 type Rng = () => number;
 type Args = unknown[];
 /** What an argument is, for choosing a bad value that no function accepts in that place. */
-type Slot = 'input' | 'q' | 'labels' | 'yTrue' | 'options' | 'sizes' | 'json';
+type Slot = 'input' | 'q' | 'labels' | 'yTrue' | 'options' | 'sizes' | 'json' | 'checkpoint';
 
 interface Target {
   name: string;
@@ -173,6 +173,8 @@ add(['matmul'], IO, matmulArgs);
 add(['network'], ['sizes', 'options'], (r, rows, cols) => [[cols, rows], { cost: pick(r, ['cross-entropy', 'quadratic']), hidden: pick(r, ['sigmoid', 'tanh', 'relu']), seed: Math.floor(r() * 1000) }]);
 add(['loadNetwork'], ['json'], (r, rows, cols) => [r() < 0.5 ? netJson(r, rows, cols) : JSON.stringify(netJson(r, rows, cols))]);
 add(['liveBytes'], [], () => []);
+let checkpointOf: (r: Rng, rows: number, cols: number) => unknown = () => undefined; // set once an instance exists
+add(['loadCheckpoint'], ['checkpoint'], (r, rows, cols) => [checkpointOf(r, rows, cols)]);
 
 /** Values no function accepts in an argument's place. */
 const JUNK: Record<Slot, unknown[]> = {
@@ -183,6 +185,7 @@ const JUNK: Record<Slot, unknown[]> = {
   yTrue: [null, undefined, 'x', {}, true, 7, [NaN], [Infinity], [{}], [0, 'a'], [[0, 1]]],
   options: [null, 'mean', 5, [], true, { bogus: 1 }, { reduction: 'avg' }, { compat: 'jax' }, { base: 'e' }, { fromLogits: 'yes' }],
   sizes: [null, undefined, 'x', {}, 7, [], [3], [0, 2], [2, -1], [2, 1.5], [2, NaN], [2, 2 ** 21], ['2', 2]],
+  checkpoint: [null, undefined, '', '{', 7, true, [], {}, { format: 'xent-checkpoint' }, { format: 'other', version: 1 }],
   json: [null, undefined, '', '{', 'null', 7, true, [], {}, { sizes: [2, 1] }, { sizes: [2, 1], weights: [], biases: [], cost: 'CrossEntropyCost' },
     { sizes: [1, 1], weights: [[[1e39]]], biases: [[[0]]], cost: 'CrossEntropyCost' }, { sizes: [1, 1], weights: [[[0]]], biases: [[[0]]], cost: 'Hinge' }],
 };
@@ -237,6 +240,12 @@ for (const backend of backends) {
     let xent: Xent;
     beforeAll(async () => {
       xent = await createXent({ backend });
+      checkpointOf = (r, rows, cols) => {
+        const net = xent.loadNetwork(netJson(r, rows, cols));
+        const c = net.checkpoint();
+        net.dispose();
+        return r() < 0.5 ? c : JSON.stringify(c);
+      };
     });
 
     it('the fuzzer covers every method of the instance', () => {

@@ -11,7 +11,7 @@ export interface NetworkJSON {
   weights: number[][][];
   biases: number[][][];
   cost: 'CrossEntropyCost' | 'QuadraticCost' | 'LogLikelihoodCost';
-  output?: 'sigmoid' | 'softmax';
+  output?: 'sigmoid' | 'softmax' | 'tanh';
   hidden?: 'sigmoid' | 'tanh' | 'relu';
 }
 
@@ -42,7 +42,7 @@ function finite(fn: string, name: string, v: unknown): number {
 }
 
 /** Reads a network2.py (or xent) JSON text or object; throws RangeError naming the bad field. */
-export function fromJSON(be: Backend, source: unknown): Network {
+export function fromJSON(be: Backend, source: unknown, seed = 1): Network {
   const fn = 'loadNetwork';
   let data: unknown = source;
   if (typeof source === 'string') {
@@ -59,7 +59,7 @@ export function fromJSON(be: Backend, source: unknown): Network {
   if (!costEntry) rangeError(fn, `cost must be one of ${Object.values(COST_NAMES).join(', ')}, got ${JSON.stringify(d.cost)}`);
   const arch = architecture(fn, d.sizes, {
     cost: costEntry[0] as CostName,
-    output: (Object.hasOwn(d, 'output') ? d.output : undefined) as 'sigmoid' | 'softmax' | undefined,
+    output: (Object.hasOwn(d, 'output') ? d.output : undefined) as 'sigmoid' | 'softmax' | 'tanh' | undefined,
     hidden: (Object.hasOwn(d, 'hidden') ? d.hidden : undefined) as 'sigmoid' | 'tanh' | 'relu' | undefined,
   });
   const { sizes } = arch;
@@ -86,5 +86,5 @@ export function fromJSON(be: Backend, source: unknown): Network {
       params[off++] = finite(fn, `biases[${l}][${j}]`, v);
     }
   }
-  return new Network(be, arch, 1, params);
+  return new Network(be, arch, seed, params);
 }
