@@ -49,13 +49,18 @@ for (const backend of backends) {
           expect(e, name).toBeInstanceOf(RangeError);
           expect(e.message).toBe(`${name}: xent: this instance was disposed`);
         }
+        const data = { inputs: Float32Array.from([0, 1]), labels: Uint8Array.from([0]), count: 1, inputSize: 2 };
         for (const [name, call] of [
           ['predict', () => net.predict([0, 1])],
           ['parameters', () => net.parameters()],
           ['toJSON', () => net.toJSON()],
+          ['accuracy', () => net.accuracy(data)],
+          ['totalCost', () => net.totalCost(data)],
+          ['checkpoint', () => net.checkpoint()],
         ] as const) {
           expect(() => call(), name).toThrow(new RangeError(`${name}: xent: this instance was disposed`));
         }
+        await expect(net.train(data, { epochs: 1, batchSize: 1, eta: 0.1 })).rejects.toThrow(new RangeError('train: xent: this instance was disposed'));
         expect(x.backend).toBe(backend); // properties stay readable
       });
 
@@ -90,6 +95,20 @@ for (const backend of backends) {
     });
 
     describe('#5 leaks and blow-ups', () => {
+      it('a network too large for any backend fails before allocating its weights', () => {
+        const t0 = performance.now();
+        expect(() => xent.network([40000, 30000])).toThrow(/^network: sizes \[40000,30000\] need 1200030000 parameters, more than the 268435456/);
+        expect(performance.now() - t0).toBeLessThan(1000);
+      });
+
+      it('predict reports a float32 overflow inside the network instead of returning NaN or a saturated guess', () => {
+        const json = { sizes: [1, 2, 1], weights: [[[3e38], [-3e38]], [[3e38, 3e38]]], biases: [[[0], [0]], [[0]]], cost: 'CrossEntropyCost' as const, hidden: 'relu' as const };
+        const net = xent.loadNetwork(json);
+        expect(() => net.predict([[0], [3e38]])).toThrow(/^predict: the output layer's input overflows float32 .*z = Infinity for example 1, output 0/);
+        expect((net.predict([[0]]) as number[][])[0]![0]).toBe(0.5);
+        net.dispose();
+      });
+
       it('an empty [2²⁸, 0] batch fails fast instead of allocating per row', () => {
         const t0 = performance.now();
         const big = { data: new Float64Array(0), shape: [2 ** 28, 0] as const };

@@ -58,6 +58,9 @@ export interface Architecture {
   hidden: HiddenActivation;
 }
 
+/** The most parameters a network may have, 2²⁸ (1 GiB of float32): checked before anything is allocated. */
+export const MAX_PARAMS = 2 ** 28;
+
 /** Checks sizes and the cost/output pairing; returns the architecture. */
 export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Architecture {
   if (!Array.isArray(sizes) || sizes.length < 2) typeError(fn, `sizes must be an array of at least 2 layer sizes, got ${JSON.stringify(sizes)}`);
@@ -67,6 +70,8 @@ export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Arc
       rangeError(fn, `sizes[${i}] must be a positive integer, got ${JSON.stringify(s)}`);
     }
   }
+  const params = paramCount(sizes as number[]);
+  if (params > MAX_PARAMS) rangeError(fn, `sizes ${JSON.stringify(sizes)} need ${params} parameters, more than the ${MAX_PARAMS} (1 GiB of float32) a network may hold`);
   const cost = checkChoice(fn, 'cost', o.cost, ['cross-entropy', 'quadratic', 'log-likelihood'] as const, 'cross-entropy');
   const outputs = Object.keys(OUTPUTS) as OutputName[];
   const output = checkChoice(fn, 'output', o.output, outputs, outputs.find((k) => OUTPUTS[k].costs.includes(cost))!);
@@ -262,6 +267,9 @@ export class Network {
     inputs.write(x);
     try {
       const z = this.logits({ inputs, labels: null, targets: null, count: p.rows });
+      const K = this.sizes[this.sizes.length - 1]!;
+      const bad = z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
+      if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
       const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, this.sizes[this.sizes.length - 1]!);
       const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
       return like(outP, a, true);
