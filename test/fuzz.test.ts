@@ -190,6 +190,40 @@ const JUNK: Record<Slot, unknown[]> = {
     { sizes: [1, 1], weights: [[[1e39]]], biases: [[[0]]], cost: 'CrossEntropyCost' }, { sizes: [1, 1], weights: [[[0]]], biases: [[[0]]], cost: 'Hinge' }],
 };
 
+/** Option values that are wrong for every function (a key it does not know is an error too). */
+const BAD_OPTION_VALUES: Record<string, unknown>[] = [
+  { reduction: 5 }, { labelSmoothing: 2 }, { labelSmoothing: NaN }, { weights: [NaN] }, { weights: [-1] }, { weights: 'w' },
+  { epsilon: 0 }, { epsilon: 0.7 }, { base: 1 }, { base: -2 }, { base: Infinity }, { classWeights: [-1] }, { ignoreIndex: 0.5 },
+  { posWeight: -1 }, { posWeight: NaN }, { labels: 'x' }, { transposeA: 1 }, { seed: -1 }, { seed: 0.5 }, { cost: 'hinge' },
+  { hidden: 'x' }, { normalize: 'yes' }, { compat: 'scipy', fromLogits: true }, { fromLogits: true, fromLogProbs: true },
+];
+
+/** The input a second input must match, with a column or a row too many (or labels one too many). */
+function mismatched(x: unknown, r: Rng, add: 'row' | 'column' = r() < 0.5 ? 'row' : 'column'): unknown | undefined {
+  if (Array.isArray(x) && Array.isArray(x[0])) {
+    const m = (x as number[][]).map((row) => row.slice());
+    if (add === 'column') for (const row of m) row.push(0.5);
+    else m.push(m[0]!.slice());
+    return m;
+  }
+  if (Array.isArray(x)) return [...(x as number[]), 0];
+  if (x instanceof Float64Array || x instanceof Float32Array) {
+    const y = new (x.constructor as Float64ArrayConstructor)(x.length + 1);
+    y.set(x);
+    return y;
+  }
+  if (x !== null && typeof x === 'object' && 'data' in x) {
+    const p = x as { data: Float64Array | Float32Array; shape: [number, number] };
+    const [rows, cols] = p.shape;
+    const [r2, c2] = add === 'row' ? [rows + 1, cols] : [rows, cols + 1];
+    const data = new (p.data.constructor as Float64ArrayConstructor)(r2 * c2).fill(0.5);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) data[i * c2 + k] = p.data[i * cols + k]!;
+    return { data, shape: [r2, c2] };
+  }
+  if (typeof x === 'number') return [x, 0];
+  return undefined;
+}
+
 /** A copy of a numeric input with one element set to `v` (NaN or +∞: rejected everywhere). */
 function poison(x: unknown, r: Rng, v: number): unknown | undefined {
   if (Array.isArray(x) && x.length > 0) {
@@ -270,7 +304,12 @@ for (const backend of backends) {
 
     it(`${BAD_RUNS} bad calls each throw a TypeError/RangeError naming the function, and leak nothing`, () => {
       let bad = 0;
-      const mutation = fc.record({ kind: fc.constantFrom('junk', 'poison', 'options'), slot: fc.nat(), junk: fc.nat(), value: fc.constantFrom(NaN, Infinity, 1e39) });
+      const mutation = fc.record({
+        kind: fc.constantFrom('junk', 'poison', 'options', 'option-value', 'mismatch'),
+        slot: fc.nat(),
+        junk: fc.nat(),
+        value: fc.constantFrom(NaN, Infinity, 1e39),
+      });
       fc.assert(
         fc.property(shapeArb, mutation, ({ target, rows, cols, seed }, m) => {
           const t = TARGETS[target]!;
@@ -279,9 +318,19 @@ for (const backend of backends) {
           const args = t.valid(r, rows, cols);
           const options = t.slots.indexOf('options');
           let i: number;
+          const second = t.slots.findIndex((s, k) => k > 0 && (s === 'input' || s === 'labels'));
+          // matmul's b gets one more along the inner dimension: a row, or a column when transposed.
+          const inner = t.name === 'matmul' ? ((args[2] as { transposeB: boolean }).transposeB ? 'column' : 'row') : undefined;
+          const mismatch = m.kind === 'mismatch' && second > 0 && t.name !== 'perplexity' ? mismatched(args[second], r, inner) : undefined;
           if (m.kind === 'options' && options >= 0) {
             i = options;
             args[i] = JUNK.options[m.junk % JUNK.options.length];
+          } else if (m.kind === 'option-value' && options >= 0) {
+            i = options;
+            args[i] = { ...(args[i] as object), ...BAD_OPTION_VALUES[m.junk % BAD_OPTION_VALUES.length] };
+          } else if (mismatch !== undefined) {
+            i = second;
+            args[i] = mismatch;
           } else {
             const numeric = t.slots.flatMap((s, k) => (s === 'input' || s === 'q' ? [k] : []));
             const value = m.value === 1e39 && t.name !== 'matmul' ? NaN : m.value;
@@ -305,7 +354,7 @@ for (const backend of backends) {
           }
           bad++;
           if (result instanceof Network) result.dispose();
-          if (error === undefined) throw new Error(`${t.name} accepted bad argument ${i!}: ${String(args[i!])}`);
+          if (error === undefined) throw new Error(`${t.name} accepted bad argument ${i!}: ${JSON.stringify(args[i!])?.slice(0, 200)} (${m.kind})`);
           if (!(error instanceof TypeError || error instanceof RangeError)) throw new Error(`${t.name} threw ${String(error)}`);
           if (!error.message.startsWith(`${t.name}: `)) throw new Error(`${t.name}: message does not name it: ${error.message}`);
           if (xent.liveBytes() !== before) throw new Error(`${t.name} leaked ${xent.liveBytes() - before} bytes`);
