@@ -80,24 +80,32 @@ function bceArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
   const fromLogits = r() < 0.4;
   const compat = fromLogits ? pick(r, ['xent', 'torch', 'keras']) : pick(r, ['xent', 'torch', 'keras', 'sklearn']);
-  const o = { fromLogits, reduction: reduction(r), compat, labelSmoothing: r() < 0.3 ? r() : undefined };
+  const o = {
+    fromLogits, reduction: reduction(r), compat, labelSmoothing: r() < 0.3 ? r() : undefined,
+    weights: r() < 0.3 ? Array.from({ length: rows }, () => 0.25 + 3 * r()) : undefined,
+    posWeight: r() < 0.3 ? 4 * r() : undefined,
+  };
   return [L(matrix(r, rows, cols, fromLogits ? logit : prob)), L(matrix(r, rows, cols, prob)), o];
 }
 
-function ceOptions(r: Rng) {
+function ceOptions(r: Rng, rows: number, cols: number) {
   const fromLogits = r() < 0.4;
-  return { fromLogits, reduction: reduction(r), compat: pick(r, ['xent', 'torch', 'keras', 'sklearn']), labelSmoothing: r() < 0.3 ? r() : undefined };
+  return {
+    fromLogits, reduction: reduction(r), compat: pick(r, ['xent', 'torch', 'keras', 'sklearn']), labelSmoothing: r() < 0.3 ? r() : undefined,
+    weights: r() < 0.3 ? Array.from({ length: rows }, () => 0.25 + 3 * r()) : undefined,
+    classWeights: r() < 0.3 ? Array.from({ length: cols }, () => 0.25 + 3 * r()) : undefined,
+  };
 }
 
 function cceArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
-  const o = ceOptions(r);
+  const o = ceOptions(r, rows, cols);
   return [L(o.fromLogits ? logits(r, rows, cols) : dist(r, rows, cols)), L(dist(r, rows, cols)), o];
 }
 
 function sparseArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
-  const o = ceOptions(r);
+  const o = ceOptions(r, rows, cols);
   const pred = L(o.fromLogits ? logits(r, rows, cols) : dist(r, rows, cols));
   const labels = Array.from({ length: rows }, () => Math.floor(r() * cols));
   return [pred, !Array.isArray(pred) || Array.isArray(pred[0]) ? labels : labels[0], o];
@@ -262,6 +270,26 @@ function numbers(x: unknown, out: number[] = []): number[] {
   return out;
 }
 
+/** The float32 array of a result (a Float32Array or { data: Float32Array }), else null. */
+function f32Of(x: unknown): Float32Array | null {
+  if (x instanceof Float32Array) return x;
+  if (x !== null && typeof x === 'object' && 'data' in x && (x as { data: unknown }).data instanceof Float32Array) return (x as { data: Float32Array }).data;
+  if (x !== null && typeof x === 'object' && 'grad' in x) return f32Of((x as { grad: unknown }).grad);
+  return null;
+}
+
+/** The arguments with every float32 input as float64 (the same values). */
+function asF64(args: Args): Args {
+  return args.map((a) => {
+    if (a instanceof Float32Array) return Float64Array.from(a);
+    if (a !== null && typeof a === 'object' && 'data' in a && (a as { data: unknown }).data instanceof Float32Array) {
+      const p = a as { data: Float32Array; shape: number[] };
+      return { data: Float64Array.from(p.data), shape: p.shape };
+    }
+    return a;
+  });
+}
+
 const shapeArb = fc.record({
   target: fc.nat({ max: TARGETS.length - 1 }),
   rows: fc.integer({ min: 1, max: 4 }),
@@ -296,6 +324,14 @@ for (const backend of backends) {
           if (result instanceof Network) result.dispose();
           const nan = numbers(result).findIndex(Number.isNaN);
           if (nan >= 0) throw new Error(`${t.name} returned NaN at ${nan}`);
+          // A float32 result is ±∞ only where the float64 computation is: beyond the range it saturates.
+          const f32 = t.name.startsWith('grad') || t.name.startsWith('value') ? f32Of(result) : null;
+          if (f32) {
+            const again = t.call(xent, asF64(args));
+            const f64 = numbers(again !== null && typeof again === 'object' && 'grad' in again ? again.grad : again);
+            const bad = Array.from(f32).findIndex((v, k) => !Number.isFinite(v) && Number.isFinite(f64[k]!));
+            if (bad >= 0) throw new Error(`${t.name}: float32 result ${f32[bad]} at ${bad} where float64 gives ${f64[bad]}`);
+          }
           if (xent.liveBytes() !== before) throw new Error(`${t.name} changed liveBytes`);
         }),
         { seed: SEED, numRuns: VALID_RUNS },
