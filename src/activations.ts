@@ -4,18 +4,17 @@ import { checkFinite, checkSomeFinitePerRow, like, parse, type Input } from './t
 
 function apply(be: Backend, fn: string, z: Input, op: 'sigmoid' | 'softmax' | 'logSoftmax'): unknown {
   const p = parse(fn, 'z', z);
-  // −Infinity is a masked logit (probability exactly 0, log-probability −Infinity, as in PyTorch);
-  // a row must keep one logit above it. +Infinity and NaN are errors; so is −Infinity in sigmoid.
-  const masked = op !== 'sigmoid';
-  checkFinite(fn, 'z', p, { negInf: masked });
-  if (masked) checkSomeFinitePerRow(fn, 'z', p, op);
+  // −Infinity is a masked logit (probability exactly 0, log-probability −Infinity, as in PyTorch); a
+  // softmax row must keep one logit above it. +Infinity and NaN are errors.
+  checkFinite(fn, 'z', p, { negInf: true });
+  if (op !== 'sigmoid') checkSomeFinitePerRow(fn, 'z', p, op);
   const out = p.data instanceof Float32Array ? new Float32Array(p.data.length) : new Float64Array(p.data.length);
   if (op === 'sigmoid') be.sigmoid(p.data, out);
   else be.softmax(p.data, out, p.rows, p.cols, op === 'logSoftmax');
   return like(p, out, true);
 }
 
-/** σ(z) element-wise; never overflows. Float32Array input is computed in f32. */
+/** σ(z) element-wise; never overflows; σ(−∞) = 0. Float32Array input is computed in f32. */
 export function sigmoid(be: Backend, z: Input): unknown {
   return apply(be, 'sigmoid', z, 'sigmoid');
 }

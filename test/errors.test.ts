@@ -152,7 +152,7 @@ const CASES: Case[] = [
   // --- activations and matmul ---------------------------------------------------------------------
   ['softmax: +Infinity', (x) => x.softmax!([1, Infinity]), RangeError, /^softmax: z must be finite, got Infinity at index 1/],
   ['logSoftmax: every value -Infinity', (x) => x.logSoftmax!([[1, -Infinity], [-Infinity, -Infinity]]), RangeError, /^logSoftmax: z row 1 has every value −Infinity/],
-  ['sigmoid: -Infinity', (x) => x.sigmoid!([1, -Infinity]), RangeError, /^sigmoid: z must be finite, got -Infinity at index 1/],
+  ['sigmoid: +Infinity', (x) => x.sigmoid!([-Infinity, Infinity]), RangeError, /^sigmoid: z must be finite, got Infinity at index 1/],
   ['sigmoid: NaN', (x) => x.sigmoid!(new Float32Array([NaN])), RangeError, /^sigmoid: z must be finite, got NaN/],
   ['sigmoid: not an input', (x) => x.sigmoid!(3), TypeError, /^sigmoid: z must be/],
   ['matmul: inner dimensions differ', (x) => x.matmul!([[1, 2, 3], [4, 5, 6]], [[1, 2], [3, 4]]), RangeError, /^matmul: inner dimensions differ: op\(a\) is 2×3 but op\(b\) is 2×2/],

@@ -169,7 +169,7 @@ add(['entropy', 'grad.entropy', 'perplexity'], ['input', 'options'], infoArgs(fa
 add(['crossEntropy', 'klDivergence', 'grad.crossEntropy', 'grad.klDivergence'], IO, infoArgs(true));
 add(['perplexity'], ['input', 'q', 'options'], infoArgs(true)); // q may be left out: undefined is valid there
 for (const name of ['sigmoid', 'softmax', 'logSoftmax']) {
-  add([name], ['input'], (r, rows, cols) => [layouts(r, rows)(name === 'sigmoid' ? matrix(r, rows, cols, (g) => (g() - 0.5) * 200) : logits(r, rows, cols))]);
+  add([name], ['input'], (r, rows, cols) => [layouts(r, rows)(name === 'sigmoid' ? matrix(r, rows, cols, (g) => (g() < 0.05 ? -Infinity : (g() - 0.5) * 200)) : logits(r, rows, cols))]);
 }
 add(['binaryCrossEntropy', 'grad.binaryCrossEntropy', 'valueAndGrad.binaryCrossEntropy'], IO, bceArgs);
 add(['categoricalCrossEntropy', 'grad.categoricalCrossEntropy', 'valueAndGrad.categoricalCrossEntropy'], IO, cceArgs);

@@ -188,8 +188,31 @@ for (const backend of backends) {
         expect((xent.logSoftmax([[0, -Infinity, 1]]) as number[][])[0]![0]).toBeCloseTo(-Math.log(1 + e), 14);
         const f = xent.softmax(new Float32Array([-Infinity, 3, -Infinity])) as Float32Array;
         expect(Array.from(f)).toEqual([0, 1, 0]);
+        expect(xent.sigmoid([-Infinity, 0])).toEqual([0, 0.5]);
+        expect(Array.from(xent.sigmoid(new Float32Array([-Infinity, 1, 2, 3, -Infinity])) as Float32Array)[4]).toBe(0);
         expect(() => xent.softmax([0, Infinity])).toThrow(/^softmax: z must be finite, got Infinity/);
         expect(() => xent.softmax([NaN, 0])).toThrow(/^softmax: z must be finite, got NaN/);
+      });
+
+      it('masked logits anywhere in a wide row (the SIMD lanes and the tail), float32 and float64', () => {
+        for (const cols of [5, 8, 9, 17]) {
+          const z = Array.from({ length: cols }, (_, k) => (k % 3 === 1 ? -Infinity : k / 4));
+          const kept = z.filter((v) => v > -Infinity);
+          const m = Math.max(...kept);
+          const s = kept.reduce((a, v) => a + Math.exp(v - m), 0);
+          const want = z.map((v) => (v === -Infinity ? 0 : Math.exp(v - m) / s));
+          const wantLog = z.map((v) => (v === -Infinity ? -Infinity : v - m - Math.log(s)));
+          for (const input of [z, Float32Array.from(z)]) {
+            const tol = input instanceof Float32Array ? 2e-6 : 1e-14;
+            const got = Array.from(xent.softmax(input) as ArrayLike<number>);
+            const gotLog = Array.from(xent.logSoftmax(input) as ArrayLike<number>);
+            got.forEach((v, k) => (want[k] === 0 ? expect(v).toBe(0) : expect(Math.abs(v - want[k]!)).toBeLessThan(tol)));
+            gotLog.forEach((v, k) => (wantLog[k] === -Infinity ? expect(v).toBe(-Infinity) : expect(Math.abs(v - wantLog[k]!)).toBeLessThan(tol * 4)));
+          }
+          const labels = [0];
+          const ce = xent.sparseCategoricalCrossEntropy([z], labels, { fromLogits: true }) as number;
+          expect(ce).toBeCloseTo(-wantLog[0]!, 12);
+        }
       });
 
       it('from-logits losses accept −∞: finite loss when the target class is finite, +∞ when it is the −∞ one', () => {
