@@ -156,6 +156,28 @@ for (const backend of backends) {
         }
       });
 
+      it('a polluted Object.prototype changes no training default', async () => {
+        const data = { inputs: Float32Array.from([0, 0, 0, 1, 1, 0, 1, 1]), labels: Uint8Array.from([0, 1, 1, 0]), count: 4, inputSize: 2 };
+        const trained = async () => {
+          const net = xent.network([2, 3, 2], { seed: 7 });
+          await net.train(data, { epochs: 2, batchSize: 2, eta: 0.5 });
+          const p = net.parameters();
+          net.dispose();
+          return p;
+        };
+        const want = await trained();
+        const proto = Object.prototype as Record<string, unknown>;
+        const pollution = { momentum: 0.9, lambda: 5, optimizer: 'adam', dropout: 0.5, labelSmoothing: 0.2, seed: 99, regularization: 'l1' };
+        let got: Float32Array;
+        try {
+          Object.assign(proto, pollution);
+          got = await trained();
+        } finally {
+          for (const n of Object.keys(pollution)) delete proto[n];
+        }
+        expect(Array.from(got)).toEqual(Array.from(want));
+      });
+
       it('perplexity(p, options, options) is a TypeError; the two documented forms still work', () => {
         expect(() => xent.perplexity([0.5, 0.5], { base: 2 } as never, { normalize: true })).toThrow(
           new TypeError('perplexity: q must be a distribution when options are passed as the third argument, got an object'),
