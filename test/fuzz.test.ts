@@ -65,6 +65,12 @@ function layouts(r: Rng, rows: number): (m: number[][]) => unknown {
 }
 
 const reduction = (r: Rng) => pick(r, ['mean', 'sum', 'none', undefined]);
+/** Per-row weights, some exactly 0 (a zero weight must make even an infinite term 0), never all 0. */
+function rowWeights(r: Rng, rows: number): number[] {
+  const w = Array.from({ length: rows }, () => (r() < 0.25 ? 0 : 0.25 + 3 * r()));
+  if (!w.some((v) => v > 0)) w[0] = 1;
+  return w;
+}
 
 function infoArgs(two: boolean) {
   return (r: Rng, rows: number, cols: number): Args => {
@@ -82,7 +88,7 @@ function bceArgs(r: Rng, rows: number, cols: number): Args {
   const compat = fromLogits ? pick(r, ['xent', 'torch', 'keras']) : pick(r, ['xent', 'torch', 'keras', 'sklearn']);
   const o = {
     fromLogits, reduction: reduction(r), compat, labelSmoothing: r() < 0.3 ? r() : undefined,
-    weights: r() < 0.3 ? Array.from({ length: rows }, () => 0.25 + 3 * r()) : undefined,
+    weights: r() < 0.3 ? rowWeights(r, rows) : undefined,
     posWeight: r() < 0.3 ? 4 * r() : undefined,
   };
   return [L(matrix(r, rows, cols, fromLogits ? logit : prob)), L(matrix(r, rows, cols, prob)), o];
@@ -92,7 +98,7 @@ function ceOptions(r: Rng, rows: number, cols: number) {
   const fromLogits = r() < 0.4;
   return {
     fromLogits, reduction: reduction(r), compat: pick(r, ['xent', 'torch', 'keras', 'sklearn']), labelSmoothing: r() < 0.3 ? r() : undefined,
-    weights: r() < 0.3 ? Array.from({ length: rows }, () => 0.25 + 3 * r()) : undefined,
+    weights: r() < 0.3 ? rowWeights(r, rows) : undefined,
     classWeights: r() < 0.3 ? Array.from({ length: cols }, () => 0.25 + 3 * r()) : undefined,
   };
 }
@@ -113,8 +119,8 @@ function sparseArgs(r: Rng, rows: number, cols: number): Args {
 
 function quadArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
-  const v = (g: Rng) => (g() - 0.5) * 20;
-  return [L(matrix(r, rows, cols, v)), L(matrix(r, rows, cols, v)), { reduction: reduction(r) }];
+  const v = (g: Rng) => (g() < 0.05 ? 6e38 * (g() - 0.5) : (g() - 0.5) * 20); // large: float32 gradients saturate
+  return [L(matrix(r, rows, cols, v)), L(matrix(r, rows, cols, v)), { reduction: reduction(r), weights: r() < 0.3 ? rowWeights(r, rows) : undefined }];
 }
 
 function logLossArgs(r: Rng, rows: number, cols: number): Args {

@@ -196,6 +196,15 @@ for (const backend of backends) {
         expect(Array.from(c)).toEqual([-MAX_F32, 0]);
       });
 
+      it('a zero weight makes a term exactly 0 even where it is infinite (never 0·∞ = NaN)', () => {
+        expect(xent.grad.binaryCrossEntropy([0, 0.5], [1, 1], { weights: [0, 1], posWeight: 10 })).toEqual([0, -20]);
+        expect(xent.binaryCrossEntropy([-Infinity, 0], [1, 1], { fromLogits: true, weights: [0, 1], reduction: 'none' })).toEqual([0, Math.log(2)]);
+        expect(xent.grad.categoricalCrossEntropy([[0, 1], [0.5, 0.5]], [[1, 0], [1, 0]], { weights: [0, 1], classWeights: [10, 1] })).toEqual([[0, 0], [-2, 0]]);
+        expect(xent.categoricalCrossEntropy([[-Infinity, 1], [0, 0]], [[1, 0], [1, 0]], { fromLogits: true, weights: [0, 1], reduction: 'none' })).toEqual([0, Math.log(2)]);
+        expect(xent.categoricalCrossEntropy([[0, 1], [0.5, 0.5]], [[1, 0], [1, 0]], { weights: [0, 1], compat: 'torch', reduction: 'none' })).toEqual([0, Math.log(2)]);
+        expect(xent.quadraticCost([[1e300], [1]], [[-1e300], [0]], { weights: [0, 2], reduction: 'sum' })).toBe(1);
+      });
+
       it('grad.entropy at p = 0 is +Infinity (the exact value, documented), in float64 and float32', () => {
         expect((xent.grad.entropy([0, 1]) as number[])[0]).toBe(Infinity);
         expect((xent.grad.entropy(new Float32Array([0, 1])) as Float32Array)[0]).toBe(Infinity);
