@@ -2,7 +2,8 @@
 // Bad calls — a junk value in an argument's place, NaN or +∞ in a numeric input (1e39 for float32
 // storage), junk options — must throw a TypeError or RangeError whose message starts with the
 // function's name, never trap or return, and leave liveBytes() unchanged. Valid calls, over random
-// shapes, layouts and options, must never throw and never return NaN. FUZZ_SEED reproduces a run.
+// shapes, layouts and options, must never throw and never return NaN. FUZZ_SEED reproduces a run;
+// FUZZ_SCALE=10 runs ten times as many calls.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type Xent } from '../src/index.js';
@@ -12,8 +13,9 @@ import { backends, mulberry32 } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 /** Bad calls per backend (two backends: 2 × this per run). */
-const BAD_RUNS = 10_000;
-const VALID_RUNS = 5000;
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const BAD_RUNS = 10_000 * SCALE;
+const VALID_RUNS = 5000 * SCALE;
 
 type Rng = () => number;
 type Args = unknown[];
@@ -68,7 +70,7 @@ const reduction = (r: Rng) => pick(r, ['mean', 'sum', 'none', undefined]);
 /** Per-row weights, some exactly 0 (a zero weight must make even an infinite term 0), never all 0. */
 function rowWeights(r: Rng, rows: number): number[] {
   const w = Array.from({ length: rows }, () => (r() < 0.25 ? 0 : 0.25 + 3 * r()));
-  if (!w.some((v) => v > 0)) w[0] = 1;
+  w[0] = 1; // row 0 is never ignored either: scikit-learn's weighted mean needs Σw > 0
   return w;
 }
 
@@ -96,8 +98,12 @@ function bceArgs(r: Rng, rows: number, cols: number): Args {
 
 function ceOptions(r: Rng, rows: number, cols: number) {
   const fromLogits = r() < 0.4;
+  const fromLogProbs = !fromLogits && r() < 0.2;
+  const compat = pick(r, ['xent', 'torch', 'keras', 'sklearn']);
+  const clips = !fromLogits && !fromLogProbs && compat !== 'torch';
   return {
-    fromLogits, reduction: reduction(r), compat: pick(r, ['xent', 'torch', 'keras', 'sklearn']), labelSmoothing: r() < 0.3 ? r() : undefined,
+    fromLogits, fromLogProbs, reduction: reduction(r), compat, labelSmoothing: r() < 0.3 ? r() : undefined,
+    epsilon: clips && r() < 0.3 ? pick(r, [1e-15, 1e-7, 0.01, 0.3]) : undefined,
     weights: r() < 0.3 ? rowWeights(r, rows) : undefined,
     classWeights: r() < 0.3 ? Array.from({ length: cols }, () => 0.25 + 3 * r()) : undefined,
   };
@@ -106,15 +112,20 @@ function ceOptions(r: Rng, rows: number, cols: number) {
 function cceArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
   const o = ceOptions(r, rows, cols);
-  return [L(o.fromLogits ? logits(r, rows, cols) : dist(r, rows, cols)), L(dist(r, rows, cols)), o];
+  const pred = o.fromLogits ? logits(r, rows, cols) : o.fromLogProbs ? dist(r, rows, cols).map((row) => row.map(Math.log)) : dist(r, rows, cols);
+  return [L(pred), L(dist(r, rows, cols)), o];
 }
 
 function sparseArgs(r: Rng, rows: number, cols: number): Args {
   const L = layouts(r, rows);
   const o = ceOptions(r, rows, cols);
-  const pred = L(o.fromLogits ? logits(r, rows, cols) : dist(r, rows, cols));
+  const pred = L(o.fromLogits ? logits(r, rows, cols) : o.fromLogProbs ? dist(r, rows, cols).map((row) => row.map(Math.log)) : dist(r, rows, cols));
   const labels = Array.from({ length: rows }, () => Math.floor(r() * cols));
-  return [pred, !Array.isArray(pred) || Array.isArray(pred[0]) ? labels : labels[0], o];
+  // Some rows ignored (never all: an empty mean is NaN under torch and keras, by their rule).
+  const ignoreIndex = r() < 0.3 ? pick(r, [-1, -100, cols]) : undefined;
+  if (ignoreIndex !== undefined) for (let i = 1; i < rows; i++) if (r() < 0.3) labels[i] = ignoreIndex;
+  const opts = ignoreIndex === undefined ? o : { ...o, ignoreIndex };
+  return [pred, !Array.isArray(pred) || Array.isArray(pred[0]) ? labels : labels[0], opts];
 }
 
 function quadArgs(r: Rng, rows: number, cols: number): Args {
@@ -195,7 +206,7 @@ const JUNK: Record<Slot, unknown[]> = {
   input: [null, undefined, 'x', {}, true, 7, NaN, [NaN], [[1, 2], [3]], [[1, 'a']], [[1], 2], { data: [1], shape: [1, 1] },
     { data: new Float64Array(3), shape: [2, 2] }, { data: new Float64Array(0), shape: [2 ** 30, 0] }, { data: new Float64Array(2), shape: [2] }],
   q: [null, 'x', true, 7, { base: 2 }, NaN, [NaN], [[1, 2], [3]], { data: [1], shape: [1, 1] }, { data: new Float64Array(3), shape: [2, 2] }],
-  labels: [null, undefined, 'x', {}, true, NaN, [NaN], [0.5], [-1], [1e9], [[0]], { data: new Float64Array(0), shape: [2 ** 30, 0] }],
+  labels: [null, undefined, 'x', {}, true, NaN, [NaN], [0.5], [-3], [1e9], [[0]], { data: new Float64Array(0), shape: [2 ** 30, 0] }],
   yTrue: [null, undefined, 'x', {}, true, 7, [NaN], [Infinity], [{}], [0, 'a'], [[0, 1]]],
   options: [null, 'mean', 5, [], true, { bogus: 1 }, { reduction: 'avg' }, { compat: 'jax' }, { base: 'e' }, { fromLogits: 'yes' }],
   sizes: [null, undefined, 'x', {}, 7, [], [3], [0, 2], [2, -1], [2, 1.5], [2, NaN], [2, 2 ** 21], ['2', 2]],
