@@ -132,11 +132,16 @@ export interface Xent {
 /** The message of every call on a disposed instance, after "<method>: ". */
 export const DISPOSED = 'xent: this instance was disposed';
 
+/** The public methods of a Network (its other methods are internal). */
+const NETWORK_METHODS = ['predict', 'train', 'accuracy', 'totalCost', 'parameters', 'weights', 'biases', 'toJSON', 'checkpoint', 'resetOptimizer'] as const;
+
 /**
  * Wraps every method of `target` (and of the tables in it, named "grad.x", "valueAndGrad.x") once:
- * after dispose() each throws RangeError "<method>: xent: this instance was disposed"; and a
- * TypeError or RangeError that does not start with the method's name (the engine's "Invalid typed
- * array length", the heap's "xent: out of WebAssembly memory") is rethrown with it, the original as cause.
+ * after dispose() each throws RangeError "<method>: xent: this instance was disposed"; a TypeError or
+ * RangeError that does not yet name a function (the engine's "Invalid typed array length", the heap's
+ * "xent: out of WebAssembly memory") is rethrown with the method's name, the original as its cause.
+ * Networks the methods return get the same naming on their public methods (Network.live() checks
+ * `disposed` itself).
  */
 function guard(target: Record<string, unknown>, be: Backend, prefix: string): void {
   for (const [key, value] of Object.entries(target)) {
@@ -145,11 +150,11 @@ function guard(target: Record<string, unknown>, be: Backend, prefix: string): vo
       const method = value as (...args: unknown[]) => unknown;
       target[key] = (...args: unknown[]) => {
         if (be.disposed) rangeError(name, DISPOSED);
-        try {
-          return method(...args);
-        } catch (e) {
-          throw named(name, e);
-        }
+        return nameErrors(name, () => {
+          const result = method(...args);
+          if (result instanceof Network) nameNetworkErrors(result);
+          return result;
+        });
       };
     } else if (value !== null && typeof value === 'object') {
       guard(value as Record<string, unknown>, be, `${name}.`);
@@ -157,9 +162,29 @@ function guard(target: Record<string, unknown>, be: Backend, prefix: string): vo
   }
 }
 
-/** `e` with "name: " in front of its message, unless it already starts so (or is not a Type/RangeError). */
+/** Gives a network's public methods own wrappers that name their errors. */
+function nameNetworkErrors(net: Network): void {
+  const own = net as unknown as Record<string, unknown>;
+  for (const key of NETWORK_METHODS) {
+    const method = (net[key] as (...args: unknown[]) => unknown).bind(net);
+    own[key] = (...args: unknown[]) => nameErrors(key, () => method(...args));
+  }
+}
+
+/** Runs `f`, naming its errors (also a returned promise's rejection) after `name`. */
+function nameErrors(name: string, f: () => unknown): unknown {
+  try {
+    const result = f();
+    return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(named(name, e))) : result;
+  } catch (e) {
+    throw named(name, e);
+  }
+}
+
+/** `e` with "name: " in front of its message unless it already names a function (or is not a Type/RangeError). */
 function named(name: string, e: unknown): unknown {
-  if (!(e instanceof RangeError || e instanceof TypeError) || e.message.startsWith(`${name}: `)) return e;
+  if (!(e instanceof RangeError || e instanceof TypeError)) return e;
+  if (/^[\w.]+: /.test(e.message) && !e.message.startsWith('xent: ')) return e;
   const Class = e instanceof RangeError ? RangeError : TypeError;
   return new Class(`${name}: ${e.message}`, { cause: e });
 }

@@ -288,6 +288,28 @@ describe('#5 a failed allocation frees what the call allocated (wasm)', () => {
     hold.free();
     x.dispose();
   });
+
+  it('a network method that runs out of memory names itself and frees what it allocated', async () => {
+    const be = await createWasmBackend('plain');
+    const x = xentOn(be, 'plain');
+    const net = x.network([4, 2]);
+    const count = 196_608; // 3 MiB of float32 inputs fit in what is left; their logits do not
+    const data = { inputs: new Float32Array(count * 4).fill(0.3), labels: new Uint8Array(count), count, inputSize: 4 };
+    const hold = be.alloc('u8', 4 * 2 ** 30 - 2 ** 22);
+    const before = x.liveBytes();
+    for (const [name, call] of [['accuracy', () => net.accuracy(data)], ['totalCost', () => net.totalCost(data)]] as const) {
+      const e = thrown(call);
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message).toMatch(new RegExp(`^${name}: xent: out of WebAssembly memory`));
+      expect(x.liveBytes()).toBe(before);
+    }
+    const big = { inputs: new Float32Array(2 * count * 4).fill(0.3), labels: new Uint8Array(2 * count), count: 2 * count, inputSize: 4 };
+    await expect(net.train(big, { epochs: 1, batchSize: 10, eta: 0.1 })).rejects.toThrow(/^train: xent: out of WebAssembly memory/);
+    hold.free();
+    net.dispose();
+    expect(x.liveBytes()).toBe(0);
+    x.dispose();
+  });
 });
 
 describe('#5 loadMnist with a hostile .gz', () => {

@@ -114,7 +114,12 @@ export class Network {
     const L = arch.sizes.length - 1;
     this.desc = backend.alloc('i32', 5 + L);
     this.desc.write([L, HIDDEN[arch.hidden], OUTPUTS[arch.output].act, COST[arch.cost], ...arch.sizes]);
-    this.params = backend.alloc('f32', paramCount(arch.sizes));
+    try {
+      this.params = backend.alloc('f32', paramCount(arch.sizes));
+    } catch (e) {
+      this.desc.free(); // a failed allocation frees what this call allocated
+      throw e;
+    }
     this.params.write(params);
   }
 
@@ -230,12 +235,17 @@ export class Network {
     inputs.write(raw);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
-    if (d.labels instanceof Uint8Array) {
-      labels = this.backend.alloc('u8', d.labels.length);
-      labels.write(d.labels);
-    } else {
-      targets = this.backend.alloc('f32', d.labels.length);
-      targets.write(d.labels);
+    try {
+      if (d.labels instanceof Uint8Array) {
+        labels = this.backend.alloc('u8', d.labels.length);
+        labels.write(d.labels);
+      } else {
+        targets = this.backend.alloc('f32', d.labels.length);
+        targets.write(d.labels);
+      }
+    } catch (e) {
+      inputs.free(); // a failed allocation frees what this call allocated
+      throw e;
     }
     return { inputs, labels, targets, count: d.count };
   }
@@ -245,13 +255,14 @@ export class Network {
     const sL = this.sizes[this.sizes.length - 1]!;
     const cap = Math.max(1, Math.min(EVAL_CHUNK, data.count));
     const work = this.backend.networkWork(this.desc, cap);
-    const out = this.backend.alloc('f32', data.count * sL);
+    let out: DeviceArray | null = null; // allocated inside the try: if it fails, work is still freed
     try {
+      out = this.backend.alloc('f32', data.count * sL);
       this.backend.networkForward(this.desc, this.params, work, cap, data.inputs, data.count, out);
       return out.read() as Float32Array;
     } finally {
       work.free();
-      out.free();
+      out?.free();
     }
   }
 
