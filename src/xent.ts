@@ -128,8 +128,72 @@ export interface Xent {
   loadCheckpoint(checkpoint: string | Checkpoint): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
-  /** Frees the backend; the instance must not be used afterwards. */
+  /**
+   * Frees the backend (and stops its worker thread). Afterwards every other method of the instance,
+   * grad.* and valueAndGrad.* included, and of its networks throws a RangeError
+   * "<method>: xent: this instance was disposed"; dispose() itself may be called again (a no-op).
+   */
   dispose(): void;
+}
+
+/** The message of every call on a disposed instance, after "<method>: ". */
+export const DISPOSED = 'xent: this instance was disposed';
+
+/** The public methods of a Network (its other methods are internal). */
+const NETWORK_METHODS = ['predict', 'train', 'accuracy', 'totalCost', 'parameters', 'weights', 'biases', 'toJSON', 'checkpoint', 'resetOptimizer'] as const;
+
+/**
+ * Wraps every method of `target` (and of the tables in it, named "grad.x", "valueAndGrad.x") once:
+ * after dispose() each throws RangeError "<method>: xent: this instance was disposed"; a TypeError or
+ * RangeError that does not yet name a function (the engine's "Invalid typed array length", the heap's
+ * "xent: out of WebAssembly memory") is rethrown with the method's name, the original as its cause.
+ * Networks the methods return get the same naming on their public methods (Network.live() checks
+ * `disposed` itself).
+ */
+function guard(target: Record<string, unknown>, be: Backend, prefix: string): void {
+  for (const [key, value] of Object.entries(target)) {
+    const name = prefix + key;
+    if (typeof value === 'function' && key !== 'dispose') {
+      const method = value as (...args: unknown[]) => unknown;
+      target[key] = (...args: unknown[]) => {
+        if (be.disposed) rangeError(name, DISPOSED);
+        return nameErrors(name, () => {
+          const result = method(...args);
+          if (result instanceof Network) nameNetworkErrors(result);
+          return result;
+        });
+      };
+    } else if (value !== null && typeof value === 'object') {
+      guard(value as Record<string, unknown>, be, `${name}.`);
+    }
+  }
+}
+
+/** Gives a network's public methods own wrappers that name their errors. */
+function nameNetworkErrors(net: Network): void {
+  const own = net as unknown as Record<string, unknown>;
+  for (const key of NETWORK_METHODS) {
+    const method = (net[key] as (...args: unknown[]) => unknown).bind(net);
+    own[key] = (...args: unknown[]) => nameErrors(key, () => method(...args));
+  }
+}
+
+/** Runs `f`, naming its errors (also a returned promise's rejection) after `name`. */
+function nameErrors(name: string, f: () => unknown): unknown {
+  try {
+    const result = f();
+    return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(named(name, e))) : result;
+  } catch (e) {
+    throw named(name, e);
+  }
+}
+
+/** `e` with "name: " in front of its message unless it already names a function (or is not a Type/RangeError). */
+function named(name: string, e: unknown): unknown {
+  if (!(e instanceof RangeError || e instanceof TypeError)) return e;
+  if (/^[\w.]+: /.test(e.message) && !e.message.startsWith('xent: ')) return e;
+  const Class = e instanceof RangeError ? RangeError : TypeError;
+  return new Class(`${name}: ${e.message}`, { cause: e });
 }
 
 /** Builds the API object over a backend. */
@@ -174,8 +238,11 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
     loadCheckpoint: (checkpoint: string | Checkpoint) => loadCheckpoint(be, checkpoint),
     liveBytes: () => be.liveBytes(),
-    dispose: () => be.dispose(),
+    dispose: () => {
+      if (!be.disposed) be.dispose();
+    },
   };
+  guard(api, be, '');
   return api as unknown as Xent;
 }
 

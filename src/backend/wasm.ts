@@ -121,7 +121,7 @@ function ptr(be: WasmBackend, a: DeviceArray | null): number {
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly heap: Heap;
-  private disposed = false;
+  private isDisposed = false;
   /** The two-thread control block (assembly/parallel.ts), 0 on one thread. */
   private ctrl = 0;
   private worker: WorkerThread | null = null;
@@ -164,11 +164,19 @@ export class WasmBackend implements Backend {
    * shares its block (read, then overwritten in place).
    */
   private run(inputs: (Arr | null)[], outputs: (Arr | null)[], body: (...ptrs: number[]) => void, scratch = 0): void {
-    if (this.disposed) throw new Error('xent: this backend was disposed');
-    const inPtrs = inputs.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
-    const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : this.heap.alloc(a.byteLength)));
-    const scratchPtr = scratch > 0 ? this.heap.alloc(scratch) : 0;
+    if (this.isDisposed) throw new RangeError('xent: this instance was disposed');
+    // Every block is recorded as soon as it exists, so a failed allocation (out of memory) frees the
+    // ones before it: liveBytes() is back to its value before the call whatever happens.
+    const held: number[] = [];
+    const take = (bytes: number): number => {
+      const p = this.heap.alloc(bytes);
+      held.push(p);
+      return p;
+    };
     try {
+      const inPtrs = inputs.map((a) => (a ? take(a.byteLength) : 0));
+      const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : take(a.byteLength)));
+      const scratchPtr = scratch > 0 ? take(scratch) : 0;
       const buffer = this.kernels.memory.buffer; // after the last allocation: no growth until freed
       inputs.forEach((a, i) => {
         if (a) new Uint8Array(buffer, inPtrs[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -178,7 +186,7 @@ export class WasmBackend implements Backend {
         if (a) new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(buffer, outPtrs[j], a.byteLength));
       });
     } finally {
-      for (const p of new Set([...inPtrs, ...outPtrs, scratchPtr])) if (p) this.heap.free(p);
+      for (const p of held) this.heap.free(p);
     }
   }
 
@@ -296,8 +304,13 @@ export class WasmBackend implements Backend {
     return this.heap.liveBytes();
   }
 
+  /** Whether dispose() has been called. */
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
   dispose(): void {
-    this.disposed = true;
+    this.isDisposed = true;
     this.worker?.stop();
     this.worker = null;
   }
