@@ -2,7 +2,8 @@
 // Twin: src/backend/reference/losses.ts. Every kernel writes per-element (BCE) or per-row losses to `out`
 // and d(loss)/d(input) · gradScale to `grad`; either pointer may be 0 to skip it. Optional inputs
 // (weights, class weights, pos weights) are 0 when absent and then count as 1. Reductions happen in
-// TypeScript. Mode numbers are mirrored in src/backend/modes.ts.
+// TypeScript. Mode numbers are mirrored in src/backend/modes.ts. A zero weight (element or row) makes
+// its loss and gradient exactly 0, also where the weighted term is infinite (0·∞ would be NaN).
 
 import { expRowF64, sigmoid64 } from './activations';
 
@@ -59,8 +60,12 @@ export function bceProb(
       l = -(cp * Math.log(ac) + cn * Math.log(1.0 - ac));
       g = ai < eps || ai > 1.0 - eps ? 0.0 : -cp / ac + cn / (1.0 - ac);
     }
+    if (wi == 0) {
+      l = 0.0;
+      g = 0.0;
+    }
     if (out) store<f64>(out + (<usize>i << 3), wi * l);
-    if (grad) store<f64>(grad + (<usize>i << 3), wi * g * gradScale);
+    if (grad) store<f64>(grad + (<usize>i << 3), wi == 0 ? 0.0 : wi * g * gradScale);
   }
 }
 
@@ -86,9 +91,9 @@ export function bceLogits(
       let l = 0.0;
       if (cp != 0) l += cp * softplus(-zi);
       if (cn != 0) l += cn * softplus(zi);
-      store<f64>(out + (<usize>i << 3), wi * l);
+      store<f64>(out + (<usize>i << 3), wi == 0 ? 0.0 : wi * l);
     }
-    if (grad) store<f64>(grad + (<usize>i << 3), wi * (cn * sigmoid64(zi) - cp * sigmoid64(-zi)) * gradScale);
+    if (grad) store<f64>(grad + (<usize>i << 3), wi == 0 ? 0.0 : wi * (cn * sigmoid64(zi) - cp * sigmoid64(-zi)) * gradScale);
   }
 }
 
@@ -122,7 +127,7 @@ export function cce(
     const gr = grad + (base << 3);
     const label = labels ? load<i32>(labels + (<usize>r << 2)) : -1;
     const swr = sw ? f64At(sw, r) : 1.0;
-    if (labels && label == ignoreIndex) {
+    if ((labels && label == ignoreIndex) || swr == 0) {
       if (out) store<f64>(out + (<usize>r << 3), 0.0);
       if (grad) for (let k = 0; k < cols; k++) store<f64>(gr + (<usize>k << 3), 0.0);
       continue;
@@ -216,8 +221,8 @@ export function quadratic(
       const off = base + (<usize>k << 3);
       const d = load<f64>(a + off) - load<f64>(y + off);
       l += d * d;
-      if (grad) store<f64>(grad + off, swr * d * gradScale);
+      if (grad) store<f64>(grad + off, swr == 0 ? 0.0 : swr * d * gradScale);
     }
-    if (out) store<f64>(out + (<usize>r << 3), swr * 0.5 * l);
+    if (out) store<f64>(out + (<usize>r << 3), swr == 0 ? 0.0 : swr * 0.5 * l);
   }
 }

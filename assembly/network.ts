@@ -155,8 +155,11 @@ function addBias(a: usize, b: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** gb[k] = Σ_r δ[r][k] (rows × s, row-major), summed in increasing r; four columns at a time. */
-function biasGradient(delta: usize, rows: i32, s: i32, gb: usize): void {
+/**
+ * gb[k] = Σ_r δ[r][k] (rows × s, row-major), summed in increasing r; four columns at a time. Returns
+ * whether every sum is finite.
+ */
+function biasGradient(delta: usize, rows: i32, s: i32, gb: usize): bool {
   let k = 0;
   for (; k + 4 <= s; k += 4) {
     let acc = f32x4.splat(0);
@@ -168,6 +171,7 @@ function biasGradient(delta: usize, rows: i32, s: i32, gb: usize): void {
     for (let r = 0; r < rows; r++) acc += load<f32>(f32p(delta, r * s + k));
     store<f32>(f32p(gb, k), acc);
   }
+  return allFinite(gb, s);
 }
 
 /** act'(z) from a = act(z). */
@@ -446,7 +450,8 @@ export function networkTrain(desc: usize, params: usize, state: usize, work: usi
       const w = f32p(params, wOff);
       const b = f32p(w, s * p);
       const aPrev = f32p(work, region(desc, cap, l - 1));
-      biasGradient(delta, rows, s, gb);
+      // Σ_rows δ_l: non-finite once a weight below the saturated output went infinite (cheap: s values).
+      if (!biasGradient(delta, rows, s, gb)) return batch;
       if (l > 1) {
         // δ_{l−1} with the weights as they were before this step's update.
         gemmPar(ctrl, delta, w, next, rows, s, p, 0, 0, 1, 0, scratch);

@@ -83,35 +83,72 @@ export function optimizerStep(cfg: usize, w: usize, g: usize, count: i32, s1: us
   }
   const invM = <f32>1.0 / <f32>m;
   if (opt == OPT_NESTEROV) {
-    const mu = load<f32>(cfg + CFG_MOMENTUM);
-    for (let i = 0; i < count; i++) {
-      const pw = f32p(w, i);
-      const wi = load<f32>(pw);
-      const gi = load<f32>(f32p(g, i)) * invM + lambdaN * reg(wi, regKind);
-      const b = mu * load<f32>(f32p(s1, i)) + gi;
-      store<f32>(f32p(s1, i), b);
-      store<f32>(pw, wi - eta * (gi + mu * b));
-    }
+    nesterovStep(w, g, count, s1, eta, invM, lambdaN, load<f32>(cfg + CFG_MOMENTUM), regKind);
     return;
   }
-  // Adam.
+  // Adam: the t-dependent factors once per step, in f64 (as PyTorch computes them on the host).
   const beta1 = load<f64>(cfg + CFG_BETA1);
   const beta2 = load<f64>(cfg + CFG_BETA2);
-  const b1 = <f32>beta1;
-  const b2 = <f32>beta2;
-  const c1 = <f32>(1.0 - beta1);
-  const c2 = <f32>(1.0 - beta2);
   const stepSize = <f32>(<f64>eta / (1.0 - Math.pow(beta1, <f64>t)));
   const bc2Sqrt = <f32>Math.sqrt(1.0 - Math.pow(beta2, <f64>t));
-  const eps = <f32>load<f64>(cfg + CFG_EPSILON);
-  for (let i = 0; i < count; i++) {
+  adamStep(w, g, count, s1, s2, invM, lambdaN, <f32>beta1, <f32>beta2, <f32>(1.0 - beta1), <f32>(1.0 - beta2), stepSize, bc2Sqrt,
+    <f32>load<f64>(cfg + CFG_EPSILON), regKind);
+}
+
+/** r(w) four lanes at a time: w for L2, sgn(w) for L1. */
+// @ts-ignore: decorator
+@inline function regX4(w: v128, regKind: i32): v128 {
+  if (regKind != REG_L1) return w;
+  const zero = f32x4.splat(0);
+  return v128.bitselect(f32x4.splat(1), v128.bitselect(f32x4.splat(-1), zero, f32x4.lt(w, zero)), f32x4.gt(w, zero));
+}
+
+/** Nesterov: g = G/m + (λ/n)·r(w); b ← μb + g; w ← w − η(g + μb). Four lanes at a time (the same f32 operations). */
+function nesterovStep(w: usize, g: usize, count: i32, b: usize, eta: f32, invM: f32, lambdaN: f32, mu: f32, regKind: i32): void {
+  let i = 0;
+  const vInvM = f32x4.splat(invM);
+  const vLambdaN = f32x4.splat(lambdaN);
+  const vMu = f32x4.splat(mu);
+  const vEta = f32x4.splat(eta);
+  for (; i + 4 <= count; i += 4) {
+    const wi = v128.load(f32p(w, i));
+    const gi = f32x4.add(f32x4.mul(v128.load(f32p(g, i)), vInvM), f32x4.mul(vLambdaN, regX4(wi, regKind)));
+    const bi = f32x4.add(f32x4.mul(vMu, v128.load(f32p(b, i))), gi);
+    v128.store(f32p(b, i), bi);
+    v128.store(f32p(w, i), f32x4.sub(wi, f32x4.mul(vEta, f32x4.add(gi, f32x4.mul(vMu, bi)))));
+  }
+  for (; i < count; i++) {
     const pw = f32p(w, i);
     const wi = load<f32>(pw);
     const gi = load<f32>(f32p(g, i)) * invM + lambdaN * reg(wi, regKind);
-    const mi = b1 * load<f32>(f32p(s1, i)) + c1 * gi;
-    const vi = b2 * load<f32>(f32p(s2, i)) + c2 * (gi * gi);
-    store<f32>(f32p(s1, i), mi);
-    store<f32>(f32p(s2, i), vi);
+    const bi = mu * load<f32>(f32p(b, i)) + gi;
+    store<f32>(f32p(b, i), bi);
+    store<f32>(pw, wi - eta * (gi + mu * bi));
+  }
+}
+
+/** Adam's element step: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − stepSize·m / (√v/√(1 − β₂ᵗ) + ε). */
+function adamStep(w: usize, g: usize, count: i32, m: usize, v: usize, invM: f32, lambdaN: f32, b1: f32, b2: f32, c1: f32, c2: f32,
+  stepSize: f32, bc2Sqrt: f32, eps: f32, regKind: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const wi = v128.load(f32p(w, i));
+    const gi = f32x4.add(f32x4.mul(v128.load(f32p(g, i)), f32x4.splat(invM)), f32x4.mul(f32x4.splat(lambdaN), regX4(wi, regKind)));
+    const mi = f32x4.add(f32x4.mul(f32x4.splat(b1), v128.load(f32p(m, i))), f32x4.mul(f32x4.splat(c1), gi));
+    const vi = f32x4.add(f32x4.mul(f32x4.splat(b2), v128.load(f32p(v, i))), f32x4.mul(f32x4.splat(c2), f32x4.mul(gi, gi)));
+    v128.store(f32p(m, i), mi);
+    v128.store(f32p(v, i), vi);
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), f32x4.splat(bc2Sqrt)), f32x4.splat(eps));
+    v128.store(f32p(w, i), f32x4.sub(wi, f32x4.mul(f32x4.splat(stepSize), f32x4.div(mi, denom))));
+  }
+  for (; i < count; i++) {
+    const pw = f32p(w, i);
+    const wi = load<f32>(pw);
+    const gi = load<f32>(f32p(g, i)) * invM + lambdaN * reg(wi, regKind);
+    const mi = b1 * load<f32>(f32p(m, i)) + c1 * gi;
+    const vi = b2 * load<f32>(f32p(v, i)) + c2 * (gi * gi);
+    store<f32>(f32p(m, i), mi);
+    store<f32>(f32p(v, i), vi);
     store<f32>(pw, wi - stepSize * (mi / (Mathf.sqrt(vi) / bc2Sqrt + eps)));
   }
 }
@@ -133,7 +170,23 @@ function sgdStep(w: usize, g: usize, count: i32, v: usize, scale: f32, decay: f3
     }
     return;
   }
-  for (let i = 0; i < count; i++) {
+  // Momentum, or L1: four lanes at a time (the same f32 operations as the scalar tail).
+  let i = 0;
+  const vScale = f32x4.splat(scale);
+  const vDecay = f32x4.splat(decay);
+  const vMu = f32x4.splat(mu);
+  for (; i + 4 <= count; i += 4) {
+    const wi = v128.load(f32p(w, i));
+    const step = f32x4.add(f32x4.mul(v128.load(f32p(g, i)), vScale), f32x4.mul(vDecay, regX4(wi, regKind)));
+    if (v) {
+      const vi = f32x4.sub(f32x4.mul(vMu, v128.load(f32p(v, i))), step);
+      v128.store(f32p(v, i), vi);
+      v128.store(f32p(w, i), f32x4.add(wi, vi));
+    } else {
+      v128.store(f32p(w, i), f32x4.sub(wi, step));
+    }
+  }
+  for (; i < count; i++) {
     const pw = f32p(w, i);
     const wi = load<f32>(pw);
     const step = load<f32>(f32p(g, i)) * scale + decay * reg(wi, regKind);

@@ -11,16 +11,27 @@ export function typeError(fn: string, message: string): never {
   throw new TypeError(`${fn}: ${message}`);
 }
 
-/** Checks that `options` is undefined or a plain object whose keys are all in `allowed`. */
+/**
+ * Checks that `options` is undefined or a plain object whose keys are all in `allowed`, and returns a
+ * copy of its own enumerable properties on a null prototype: an option is only ever read from the
+ * caller's object itself, so properties added to Object.prototype cannot change a default.
+ */
 export function checkOptions<T extends object>(fn: string, options: T | undefined, allowed: readonly string[]): Partial<T> {
-  if (options === undefined) return {};
+  const own = Object.create(null) as Partial<T>;
+  if (options === undefined) return own;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     typeError(fn, `options must be an object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) typeError(fn, `unknown option "${key}" (expected one of: ${allowed.join(', ')})`);
+    (own as Record<string, unknown>)[key] = (options as Record<string, unknown>)[key];
   }
-  return options;
+  return own;
+}
+
+/** Whether `x` is an object with both `data` and `shape` as own properties (a packed matrix). */
+export function isPacked(x: unknown): x is { data: unknown; shape: unknown } {
+  return x !== null && typeof x === 'object' && Object.hasOwn(x, 'data') && Object.hasOwn(x, 'shape');
 }
 
 /** Checks that `value` is one of `choices`; `undefined` gives `fallback`. */

@@ -16,3 +16,4 @@ export type { OptimizerName } from './network/optimizers.js';
 export type { MonitorName } from './network/stop-policy.js';
 export type { Checkpoint } from './network/checkpoint.js';
 export type { NetworkJSON } from './network/format.js';
+export type { GradientCheckOptions, GradientCheckResult, GradientEntry } from './network/gradcheck.js';

@@ -1,7 +1,7 @@
 // Information theory on distributions: entropy, cross-entropy, KL divergence, perplexity, in any base.
 import type { Backend } from './backend/backend.js';
 import { CrossKind } from './backend/modes.js';
-import { checkFlag, checkNumber, checkOptions, rangeError } from './errors.js';
+import { checkFlag, checkNumber, checkOptions, describe, isPacked, rangeError, typeError } from './errors.js';
 import { at, checkFinite, checkSameShape, f64, like, parse, perRow, type Input, type Parsed } from './tensor.js';
 
 /** Options of the information measures. */
@@ -140,10 +140,17 @@ export function klDivergenceGrad(be: Backend, p: Input, q: Input, opts?: InfoOpt
   return crossGrad(be, 'grad.klDivergence', CrossKind.kl, p, q, opts);
 }
 
-/** Perplexity e^H(p, q) (or e^H(p) without q), the same in every base; per row for a batch. */
+/**
+ * Perplexity e^H(p, q) (or e^H(p) without q), the same in every base; per row for a batch. Two forms:
+ * perplexity(p, q?, options?) and perplexity(p, options); an options object in q's place with a third
+ * argument as well is ambiguous and a TypeError.
+ */
 export function perplexity(be: Backend, p: Input, q?: Input | InfoOptions, opts?: InfoOptions): number | number[] | Float64Array {
   const fn = 'perplexity';
-  if (q !== undefined && !isInput(q)) return perplexity(be, p, undefined, q as InfoOptions);
+  if (q !== undefined && !isInput(q)) {
+    if (opts !== undefined) typeError(fn, `q must be a distribution when options are passed as the third argument, got ${describe(q)}`);
+    return perplexity(be, p, undefined, q as InfoOptions);
+  }
   options(fn, opts); // validates every option, base included, though the result does not depend on it
   const natural = { ...opts, base: Math.E };
   const h = q === undefined ? entropyRowsOf(be, fn, p, natural) : crossValue(be, fn, CrossKind.crossEntropy, p, q as Input, natural);
@@ -160,5 +167,5 @@ function entropyRowsOf(be: Backend, fn: string, p: Input, opts: InfoOptions | un
 }
 
 function isInput(x: unknown): boolean {
-  return Array.isArray(x) || ArrayBuffer.isView(x) || (x !== null && typeof x === 'object' && 'data' in x && 'shape' in x);
+  return Array.isArray(x) || ArrayBuffer.isView(x) || isPacked(x);
 }

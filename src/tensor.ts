@@ -1,6 +1,6 @@
 // Input parsing and result shaping. Vectors are number[] | Float32Array | Float64Array; batches (rows =
 // examples) are number[][] or { data, shape: [rows, cols] }. Results keep the caller's layout.
-import { describe, rangeError, typeError } from './errors.js';
+import { describe, isPacked, rangeError, typeError } from './errors.js';
 
 /** A 1-D input. */
 export type Vector = number[] | Float32Array | Float64Array;
@@ -24,6 +24,17 @@ export interface Parsed {
   /** The caller's element container: plain arrays, f32 or f64 typed arrays. */
   type: 'array' | 'f32' | 'f64';
 }
+
+/** The largest row or column count: the kernels index with i32. */
+export const MAX_DIM = 2 ** 31 - 1;
+/**
+ * The most rows an empty { data, shape: [rows, 0] } input may declare. Per-row results (losses, their
+ * buffers in the backend) are allocated per row, so a shape of [2²⁸, 0] would ask for gigabytes for
+ * nothing; it fails fast instead.
+ */
+export const MAX_EMPTY_ROWS = 2 ** 20;
+/** The largest finite float32, 2¹²⁸ − 2¹⁰⁴. */
+export const MAX_FLOAT32 = 3.4028234663852886e38;
 
 /** Parses a vector or batch; a vector is one row. Throws TypeError/RangeError naming fn and name. */
 export function parse(fn: string, name: string, x: unknown): Parsed {
@@ -55,8 +66,8 @@ export function parse(fn: string, name: string, x: unknown): Parsed {
     }
     return { data, rows: 1, cols: x.length, kind: 'vector', type: 'array' };
   }
-  if (x !== null && typeof x === 'object' && 'data' in x && 'shape' in x) {
-    const { data, shape } = x as { data: unknown; shape: unknown };
+  if (isPacked(x)) {
+    const { data, shape } = x;
     if (!(data instanceof Float64Array || data instanceof Float32Array)) {
       typeError(fn, `${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
     }
@@ -64,8 +75,12 @@ export function parse(fn: string, name: string, x: unknown): Parsed {
       rangeError(fn, `${name}.shape must be [rows, cols] of non-negative integers, got ${JSON.stringify(shape)}`);
     }
     const [rows, cols] = shape as [number, number];
+    if (rows > MAX_DIM || cols > MAX_DIM) rangeError(fn, `${name}.shape [${rows},${cols}] is too large: each dimension must be ≤ ${MAX_DIM}`);
     if (rows * cols !== data.length) {
       rangeError(fn, `${name}.shape [${rows},${cols}] needs ${rows * cols} values but ${name}.data has ${data.length}`);
+    }
+    if (data.length === 0 && rows > MAX_EMPTY_ROWS) {
+      rangeError(fn, `${name}.shape [${rows},${cols}] holds no values but ${rows} rows; an empty input may have at most ${MAX_EMPTY_ROWS} rows`);
     }
     return { data, rows, cols, kind: 'packed', type: data instanceof Float32Array ? 'f32' : 'f64' };
   }
@@ -89,15 +104,46 @@ export function checkSameShape(fn: string, a: Parsed, aName: string, b: Parsed, 
   }
 }
 
-/** Throws on NaN (always) and on ±Infinity (unless allowed). */
-export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf?: boolean } = {}): void {
+/**
+ * Throws on NaN (always) and on ±Infinity (−Infinity allowed with `negInf`). With `float32`, values
+ * bound for float32 storage must also be finite once rounded to float32 (|x| ≤ 3.4028234663852886e38
+ * after rounding), so 1e39 is an error rather than a silent ±Infinity.
+ */
+export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf?: boolean; float32?: boolean } = {}): void {
   const d = p.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v - v !== 0 && !(allow.negInf && v === -Infinity)) {
       rangeError(fn, `${name} must be finite, got ${v} at ${at(p, i)}`);
     }
+    if (allow.float32 && Math.abs(Math.fround(v)) === Infinity && v !== -Infinity) {
+      rangeError(fn, `${name} must be finite in float32 (|x| ≤ ${MAX_FLOAT32}), got ${v} at ${at(p, i)}`);
+    }
   }
+}
+
+/** Whether every row of a rows×cols matrix has at least one value above −Infinity (none for cols = 0). */
+export function checkSomeFinitePerRow(fn: string, name: string, p: Parsed, what: string): void {
+  const d = p.data;
+  for (let r = 0; r < p.rows && p.cols > 0; r++) {
+    let any = false;
+    for (let k = 0; k < p.cols && !any; k++) any = d[r * p.cols + k]! > -Infinity;
+    if (!any) rangeError(fn, `${name}${p.kind === 'vector' ? '' : ` row ${r}`} has every value −Infinity, so ${what} is undefined`);
+  }
+}
+
+/**
+ * float64 values as float32, saturating: a finite value beyond the float32 range becomes
+ * ±3.4028234663852886e38 instead of overflowing to ±Infinity (an infinite value stays infinite).
+ */
+export function toFloat32(values: Float64Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const f = Math.fround(v);
+    out[i] = f === Infinity && v !== Infinity ? MAX_FLOAT32 : f === -Infinity && v !== -Infinity ? -MAX_FLOAT32 : f;
+  }
+  return out;
 }
 
 /** Throws unless every value is in [lo, hi] (and not NaN). */
@@ -109,14 +155,26 @@ export function checkRange(fn: string, name: string, p: Parsed, lo: number, hi: 
   }
 }
 
+/** Throws unless every value is finite and ≥ 0 (and not NaN). */
+export function checkNonNegative(fn: string, name: string, p: Parsed, what: string): void {
+  const d = p.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!(v >= 0 && v < Infinity)) rangeError(fn, `${name} must be ${what}, finite and ≥ 0, got ${v} at ${at(p, i)}`);
+  }
+}
+
 /** "index i" or "[r][k]" for messages. */
 export function at(p: Parsed, i: number): string {
   return p.kind === 'vector' ? `index ${i}` : `[${Math.floor(i / p.cols)}][${i % p.cols}]`;
 }
 
-/** Shapes a result with the input's layout; values are Float64 unless `keepType` and the input was f32. */
+/**
+ * Shapes a result with the input's layout; values are Float64 unless `keepType` and the input was f32
+ * (then float64 results, i.e. gradients, are rounded to float32 saturating at ±3.4028234663852886e38).
+ */
 export function like(p: Parsed, values: Float32Array | Float64Array, keepType: boolean): unknown {
-  const typed = keepType && p.type === 'f32' && !(values instanceof Float32Array) ? Float32Array.from(values) : values;
+  const typed = keepType && p.type === 'f32' && !(values instanceof Float32Array) ? toFloat32(values) : values;
   if (p.kind === 'packed') return { data: typed, shape: [p.rows, p.cols] as const };
   if (p.kind === 'nested') {
     const out: number[][] = [];

@@ -2,9 +2,10 @@
 // kernels on this instance's backend only (no state is shared between instances).
 import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
+import { crossCheckBackend } from './backend/crosscheck.js';
 import { createReferenceBackend } from './backend/reference/index.js';
 import { createWasmBackend, relaxedSimdSupported, threadsUnavailable } from './backend/wasm.js';
-import { checkChoice, checkOptions, describe, rangeError } from './errors.js';
+import { checkChoice, checkOptions, describe, rangeError, typeError } from './errors.js';
 import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
   type InfoOptions,
@@ -39,6 +40,12 @@ export interface XentOptions {
    * (docs/performance.md). dispose() stops the worker.
    */
   threads?: 1 | 2;
+  /**
+   * Debugging mode (wasm backend): every kernel call is repeated on the reference backend and a
+   * RangeError naming the operation is thrown when they differ beyond rtol 1e-3 / atol 1e-5
+   * (src/backend/crosscheck.ts). Costs the reference backend's time on every call.
+   */
+  crossCheck?: boolean;
 }
 
 /** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
@@ -122,8 +129,72 @@ export interface Xent {
   loadCheckpoint(checkpoint: string | Checkpoint): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
-  /** Frees the backend; the instance must not be used afterwards. */
+  /**
+   * Frees the backend (and stops its worker thread). Afterwards every other method of the instance,
+   * grad.* and valueAndGrad.* included, and of its networks throws a RangeError
+   * "<method>: xent: this instance was disposed"; dispose() itself may be called again (a no-op).
+   */
   dispose(): void;
+}
+
+/** The message of every call on a disposed instance, after "<method>: ". */
+export const DISPOSED = 'xent: this instance was disposed';
+
+/** The public methods of a Network (its other methods are internal). */
+const NETWORK_METHODS = ['predict', 'train', 'accuracy', 'totalCost', 'parameters', 'weights', 'biases', 'toJSON', 'checkpoint', 'resetOptimizer'] as const;
+
+/**
+ * Wraps every method of `target` (and of the tables in it, named "grad.x", "valueAndGrad.x") once:
+ * after dispose() each throws RangeError "<method>: xent: this instance was disposed"; a TypeError or
+ * RangeError that does not yet name a function (the engine's "Invalid typed array length", the heap's
+ * "xent: out of WebAssembly memory") is rethrown with the method's name, the original as its cause.
+ * Networks the methods return get the same naming on their public methods (Network.live() checks
+ * `disposed` itself).
+ */
+function guard(target: Record<string, unknown>, be: Backend, prefix: string): void {
+  for (const [key, value] of Object.entries(target)) {
+    const name = prefix + key;
+    if (typeof value === 'function' && key !== 'dispose') {
+      const method = value as (...args: unknown[]) => unknown;
+      target[key] = (...args: unknown[]) => {
+        if (be.disposed) rangeError(name, DISPOSED);
+        return nameErrors(name, () => {
+          const result = method(...args);
+          if (result instanceof Network) nameNetworkErrors(result);
+          return result;
+        });
+      };
+    } else if (value !== null && typeof value === 'object') {
+      guard(value as Record<string, unknown>, be, `${name}.`);
+    }
+  }
+}
+
+/** Gives a network's public methods own wrappers that name their errors. */
+function nameNetworkErrors(net: Network): void {
+  const own = net as unknown as Record<string, unknown>;
+  for (const key of NETWORK_METHODS) {
+    const method = (net[key] as (...args: unknown[]) => unknown).bind(net);
+    own[key] = (...args: unknown[]) => nameErrors(key, () => method(...args));
+  }
+}
+
+/** Runs `f`, naming its errors (also a returned promise's rejection) after `name`. */
+function nameErrors(name: string, f: () => unknown): unknown {
+  try {
+    const result = f();
+    return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(named(name, e))) : result;
+  } catch (e) {
+    throw named(name, e);
+  }
+}
+
+/** `e` with "name: " in front of its message unless it already names a function (or is not a Type/RangeError). */
+function named(name: string, e: unknown): unknown {
+  if (!(e instanceof RangeError || e instanceof TypeError)) return e;
+  if (/^[\w.]+: /.test(e.message) && !e.message.startsWith('xent: ')) return e;
+  const Class = e instanceof RangeError ? RangeError : TypeError;
+  return new Class(`${name}: ${e.message}`, { cause: e });
 }
 
 /** Builds the API object over a backend. */
@@ -168,22 +239,27 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
     loadCheckpoint: (checkpoint: string | Checkpoint) => loadCheckpoint(be, checkpoint),
     liveBytes: () => be.liveBytes(),
-    dispose: () => be.dispose(),
+    dispose: () => {
+      if (!be.disposed) be.dispose();
+    },
   };
+  guard(api, be, '');
   return api as unknown as Xent;
 }
 
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */
 export async function createXent(options?: XentOptions): Promise<Xent> {
   const fn = 'createXent';
-  const o = checkOptions(fn, options, ['backend', 'simd', 'threads']);
+  const o = checkOptions(fn, options, ['backend', 'simd', 'threads', 'crossCheck']);
   const backend = checkChoice(fn, 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
   const simd = checkChoice(fn, 'simd', o.simd, ['auto', 'plain', 'relaxed'] as const, 'auto');
   const threads = o.threads ?? 1;
+  if (o.crossCheck !== undefined && typeof o.crossCheck !== 'boolean') typeError(fn, `crossCheck must be a boolean, got ${describe(o.crossCheck)}`);
   if (threads !== 1 && threads !== 2) rangeError(fn, `threads must be 1 or 2, got ${describe(o.threads)}`);
   if (backend === 'reference') {
     if (o.simd !== undefined) rangeError(fn, "simd applies to the 'wasm' backend only");
     if (threads !== 1) rangeError(fn, "threads applies to the 'wasm' backend only");
+    if (o.crossCheck) rangeError(fn, "crossCheck compares the 'wasm' backend with the reference: it needs backend 'wasm'");
     return xentOn(createReferenceBackend());
   }
   const relaxed = relaxedSimdSupported();
@@ -195,5 +271,6 @@ export async function createXent(options?: XentOptions): Promise<Xent> {
     const why = threadsUnavailable();
     if (why) rangeError(fn, `threads: 2 cannot run here: ${why}`);
   }
-  return xentOn(await createWasmBackend(flavor, threads), flavor, threads);
+  const be = await createWasmBackend(flavor, threads);
+  return xentOn(o.crossCheck === true ? crossCheckBackend(be, createReferenceBackend()) : be, flavor, threads);
 }

@@ -44,9 +44,11 @@ interface SkOpts {
 function skLogLoss(yTrue: Label[], yPred: number[] | number[][], o: SkOpts = {}): { per: number[]; value: number } {
   const eps = o.eps ?? F64_EPS;
   const classes = sortedClasses(o.labels ?? yTrue);
-  const rows = (yPred as (number | number[])[]).map((r) => (typeof r === 'number' ? [1 - r, r] : r.slice()));
+  // scikit-learn clips y_pred first, then (one column) appends 1 − clip(p) unclipped, then renormalises.
+  const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
+  const rows = (yPred as (number | number[])[]).map((r) => (typeof r === 'number' ? [1 - clip(r), clip(r)] : r.map(clip)));
   const per = rows.map((row, i) => {
-    const clipped = row.map((p) => Math.min(Math.max(p, eps), 1 - eps));
+    const clipped = row;
     const S = clipped.reduce((a, b) => a + b, 0);
     const k = classes.indexOf(yTrue[i]);
     // xlogy(t, p) is 0 where t == 0, so only the true class contributes
@@ -161,6 +163,24 @@ for (const backend of ['reference', 'wasm'] as const) {
     it('a perfect prediction costs -log(1 - eps) ~ 2.2e-16 under the sklearn rule', () => {
       expectRel(xent.logLoss([0, 1], [0, 1], { compat: 'sklearn' }), skLogLoss([0, 1], [0, 1]).value, 1e-9);
       expectRel(xent.binaryCrossEntropy([1, 0], [1, 0], { compat: 'sklearn' }), -Math.log(1 - F64_EPS), 1e-9);
+    });
+
+    it('1-D yPred forms 1 − clip(p) after clipping: epsilon 1e-15 gives scikit-learn\'s 34.539176…, not 34.538776…', () => {
+      // sklearn.metrics.log_loss([0, 1], [1, 0], eps=1e-15) = 34.539176… (issue 10): 1 − (1 − 1e-15)
+      // is 9.992e-16 in float64, so the first sample costs 34.539576 and the second 34.538776.
+      const v = xent.logLoss([0, 1], [1, 0], { compat: 'sklearn', epsilon: 1e-15 }) as number;
+      expect(v).toBeCloseTo(34.539176, 6);
+      expect(v).toBeCloseTo((-Math.log(1 - (1 - 1e-15)) - Math.log(1e-15)) / 2, 12);
+    });
+
+    it('clips values above 1 like scikit-learn (to 1 − ε, zero gradient there); negative values stay errors', () => {
+      expectRel(xent.logLoss([0, 1], [0.3, 1.5], { compat: 'sklearn' }), skLogLoss([0, 1], [0.3, 1.5]).value);
+      expectRel(xent.logLoss([0, 1], [[0.3, 0.7], [2, 0.5]], { compat: 'sklearn' }), skLogLoss([0, 1], [[0.3, 0.7], [2, 0.5]]).value);
+      expect(Array.from(xent.grad.logLoss([0, 1], new Float64Array([0.3, 1.5]), { compat: 'sklearn' }) as Float64Array)[1]).toBe(0);
+      expectRel(xent.categoricalCrossEntropy([[0.3, 1.5]], [[0, 1]], { compat: 'sklearn' }), skLogLoss([1], [[0.3, 1.5]], { labels: [0, 1] }).value);
+      expectRel(xent.binaryCrossEntropy([1.5], [0], { compat: 'sklearn' }), -Math.log(F64_EPS));
+      expect(() => xent.logLoss([0, 1], [0.3, -0.5], { compat: 'sklearn' })).toThrow(/^logLoss: yPred must be probabilities.*-0\.5 at index 1/);
+      expect(() => xent.logLoss([0, 1], [0.3, 1.5])).toThrow(RangeError);
     });
 
     it('epsilon option replaces machine epsilon (the pre-1.2 default was 1e-15)', () => {

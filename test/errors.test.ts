@@ -31,7 +31,7 @@ const CASES: Case[] = [
   ['bce: target > 1', (x) => x.binaryCrossEntropy!([0.5], [2]), RangeError, /^binaryCrossEntropy: targets .*2/],
   ['bce: negative target', (x) => x.binaryCrossEntropy!([0.5], [-1]), RangeError, /^binaryCrossEntropy: targets .*-1/],
   ['bce: logit +Infinity', (x) => x.binaryCrossEntropy!([Infinity], [1], { fromLogits: true }), RangeError, /^binaryCrossEntropy: predictions must be finite, got Infinity/],
-  ['bce: logit -Infinity', (x) => x.binaryCrossEntropy!([[-Infinity]], [[1]], { fromLogits: true }), RangeError, /^binaryCrossEntropy: predictions must be finite, got -Infinity/],
+  ['bce: logit NaN in a batch', (x) => x.binaryCrossEntropy!([[-Infinity, NaN]], [[1, 0]], { fromLogits: true }), RangeError, /^binaryCrossEntropy: predictions must be finite, got NaN/],
   ['bce: unknown option', (x) => x.binaryCrossEntropy!([0.5], [1], { fromLogit: true }), TypeError, /^binaryCrossEntropy: unknown option "fromLogit"/],
   ['bce: options not an object', (x) => x.binaryCrossEntropy!([0.5], [1], 'mean'), TypeError, /^binaryCrossEntropy: options must be an object/],
   ['bce: options null', (x) => x.binaryCrossEntropy!([0.5], [1], null), TypeError, /^binaryCrossEntropy: options must be an object, got null/],
@@ -67,7 +67,7 @@ const CASES: Case[] = [
   ['cce: negative probability', (x) => x.categoricalCrossEntropy!([-0.2, 0.7, 0.5], [0, 0, 1]), RangeError, /^categoricalCrossEntropy: predictions .*-0\.2/],
   ['cce: probability > 1', (x) => x.categoricalCrossEntropy!([1.2, 0, 0], [1, 0, 0]), RangeError, /^categoricalCrossEntropy: predictions .*1\.2/],
   ['cce: logit +Infinity', (x) => x.categoricalCrossEntropy!([[1, Infinity, 0]], [[0, 1, 0]], { fromLogits: true }), RangeError, /^categoricalCrossEntropy: predictions must be finite, got Infinity/],
-  ['cce: logit -Infinity', (x) => x.categoricalCrossEntropy!([[1, -Infinity, 0]], [[0, 1, 0]], { fromLogits: true }), RangeError, /^categoricalCrossEntropy: predictions must be finite, got -Infinity/],
+  ['cce: every logit -Infinity', (x) => x.categoricalCrossEntropy!([[1, 0], [-Infinity, -Infinity]], [[0, 1], [1, 0]], { fromLogits: true }), RangeError, /^categoricalCrossEntropy: predictions row 1 has every value −Infinity/],
   ['cce: log-probability +Infinity', (x) => x.categoricalCrossEntropy!([0, Infinity], [1, 0], { fromLogProbs: true }), RangeError, /^categoricalCrossEntropy: predictions must be finite/],
   ['cce: fromLogits and fromLogProbs', (x) => x.categoricalCrossEntropy!(P23, Y23, { fromLogits: true, fromLogProbs: true }), RangeError, /^categoricalCrossEntropy: fromLogits and fromLogProbs/],
   ['cce: classWeights of wrong length', (x) => x.categoricalCrossEntropy!(P23, Y23, { classWeights: [1, 2] }), RangeError, /^categoricalCrossEntropy: classWeights must have one value per class \(3\), got 2/],
@@ -95,7 +95,7 @@ const CASES: Case[] = [
   ['sparse: non-integer ignoreIndex', (x) => x.sparseCategoricalCrossEntropy!(P23, [0, 1], { ignoreIndex: 0.5 }), RangeError, /^sparseCategoricalCrossEntropy: ignoreIndex must be an integer/],
   ['sparse: -100 is a label only when ignored', (x) => x.sparseCategoricalCrossEntropy!(P23, [0, -100]), RangeError, /^sparseCategoricalCrossEntropy: labels\[1\] = -100/],
   ['sparse: NaN prediction', (x) => x.sparseCategoricalCrossEntropy!([[NaN, 0.5, 0.5]], [0]), RangeError, /^sparseCategoricalCrossEntropy: predictions/],
-  ['sparse: logit -Infinity', (x) => x.sparseCategoricalCrossEntropy!([[0, -Infinity, 1]], [0], { fromLogits: true }), RangeError, /^sparseCategoricalCrossEntropy: predictions must be finite/],
+  ['sparse: every logit -Infinity', (x) => x.sparseCategoricalCrossEntropy!([-Infinity, -Infinity], 0, { fromLogits: true }), RangeError, /^sparseCategoricalCrossEntropy: predictions has every value −Infinity/],
   ['sparse: weights of wrong length', (x) => x.sparseCategoricalCrossEntropy!(P23, [0, 1], { weights: [1, 2, 3] }), RangeError, /^sparseCategoricalCrossEntropy: weights/],
   ['grad.sparse: label out of range', (_x, g) => g.sparseCategoricalCrossEntropy!(P23, [0, 9]), RangeError, /^grad\.sparseCategoricalCrossEntropy: labels\[1\] = 9/],
 
@@ -151,7 +151,8 @@ const CASES: Case[] = [
 
   // --- activations and matmul ---------------------------------------------------------------------
   ['softmax: +Infinity', (x) => x.softmax!([1, Infinity]), RangeError, /^softmax: z must be finite, got Infinity at index 1/],
-  ['logSoftmax: -Infinity', (x) => x.logSoftmax!([[1, -Infinity]]), RangeError, /^logSoftmax: z must be finite, got -Infinity at \[0\]\[1\]/],
+  ['logSoftmax: every value -Infinity', (x) => x.logSoftmax!([[1, -Infinity], [-Infinity, -Infinity]]), RangeError, /^logSoftmax: z row 1 has every value −Infinity/],
+  ['sigmoid: +Infinity', (x) => x.sigmoid!([-Infinity, Infinity]), RangeError, /^sigmoid: z must be finite, got Infinity at index 1/],
   ['sigmoid: NaN', (x) => x.sigmoid!(new Float32Array([NaN])), RangeError, /^sigmoid: z must be finite, got NaN/],
   ['sigmoid: not an input', (x) => x.sigmoid!(3), TypeError, /^sigmoid: z must be/],
   ['matmul: inner dimensions differ', (x) => x.matmul!([[1, 2, 3], [4, 5, 6]], [[1, 2], [3, 4]]), RangeError, /^matmul: inner dimensions differ: op\(a\) is 2×3 but op\(b\) is 2×2/],

@@ -117,6 +117,23 @@ for (const backend of backends) {
       });
     }
 
+    it('a checkpoint taken in onEpoch resumes with the stop policy of that moment', async () => {
+      const opts = { ...base, eta: 1, momentum: 0.5, earlyStopping: {} } as const;
+      const one = xent.network([6, 8, 3], { seed: 6 });
+      const h = await one.train(train, { ...opts, epochs: 12 });
+      const two = xent.network([6, 8, 3], { seed: 6 });
+      let saved = '';
+      await two.train(train, { ...opts, epochs: 12, onEpoch: (r) => {
+        if (r.epoch === 10) saved = JSON.stringify(two.checkpoint());
+      } });
+      const resumed = xent.loadCheckpoint(saved);
+      const rest = await resumed.train(train, { ...opts, epochs: 2 });
+      expect(h.bestEpoch).toBeLessThan(10); // the best comes from before the checkpoint
+      expect(rest.bestEpoch).toBe(h.bestEpoch);
+      expect(bits(resumed.parameters())).toBe(bits(one.parameters()));
+      for (const n of [one, two, resumed]) n.dispose();
+    });
+
     it('loadCheckpoint works on any backend and names the field of a corrupt or mismatched checkpoint', async () => {
       const net = xent.network([6, 8, 3], { seed: 2 });
       await net.train(train, { ...base, epochs: 2, optimizer: 'adam', eta: 0.01, earlyStopping: {} });
@@ -225,6 +242,21 @@ for (const backend of backends) {
         expect(net.epoch).toBe(2);
         net.dispose();
       }
+      // Nothing measured after the epoch: the kernels' own check stops it at the mini-batch that broke.
+      const quiet = xent.network([6, 16, 16, 3], { seed: 3, hidden: 'relu' });
+      const start = quiet.parameters();
+      const hq = await quiet.train(train, { batchSize: 7, eta: 1e30, epochs: 3 });
+      expect(hq.stopped).toBe('diverged');
+      expect(hq.diverged!.epoch).toBe(1);
+      expect(hq.diverged!.batch).toBeLessThan(13);
+      expect(bits(quiet.parameters())).toBe(bits(start));
+      quiet.dispose();
+      // Chunks of 20 mini-batches (1,000 batches of 1): the report names the batch, not the chunk's end.
+      const fine = xent.network([6, 16, 16, 3], { seed: 3, hidden: 'relu' });
+      const hf = await fine.train(points(1000, 3), { batchSize: 1, eta: 1e30, epochs: 1 });
+      expect(hf.stopped).toBe('diverged');
+      expect(hf.diverged!.batch).toBeLessThan(10);
+      fine.dispose();
       // With early stopping the best epoch comes back instead (the run's best, from the earlier call).
       const net = xent.network([6, 8, 3], { seed: 3 });
       const h = await net.train(train, { ...base, epochs: 6, earlyStopping: {} });

@@ -126,6 +126,8 @@ export interface Backend {
   networkTrain(arrays: TrainArrays, config: TrainConfig, from: number, to: number): number;
   /** Bytes of backend memory currently held (0 for the reference backend). */
   liveBytes(): number;
+  /** Whether dispose() has been called (every public method then throws). */
+  readonly disposed: boolean;
   /** Releases the backend's memory; the backend must not be used afterwards. */
   dispose(): void;
 }

@@ -44,7 +44,7 @@ export const CONFIG_BYTES = CFG_BYTES;
 export function encodeConfig(config: TrainConfig, addresses: ConfigAddresses, buffer: ArrayBufferLike, offset: number): void {
   const view = new DataView(buffer, offset, CFG_BYTES);
   for (const [key, at, type] of CONFIG_LAYOUT) {
-    const v = key in addresses ? addresses[key as keyof ConfigAddresses] : config[key as keyof TrainConfig];
+    const v = Object.hasOwn(addresses, key) ? addresses[key as keyof ConfigAddresses] : config[key as keyof TrainConfig]; // own: a polluted prototype must not shadow config
     if (type === 'f32') view.setFloat32(at, v, true);
     else if (type === 'i32') view.setInt32(at, v, true);
     else view.setFloat64(at, v, true);

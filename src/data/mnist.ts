@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { inputsAsFloat32, type Dataset } from './dataset.js';
 import type { IdxTensor } from './idx.js';
 import { readIdx } from './idx.js';
@@ -107,11 +106,13 @@ function checkOptions(options: unknown): MnistOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`loadMnist: options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
+  // Own properties only, copied onto a null prototype: Object.prototype cannot supply a default.
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.includes(key)) {
       throw new RangeError(`loadMnist: unknown option "${key}"; expected one of ${OPTION_NAMES.join(', ')}`);
     }
+    o[key] = (options as Record<string, unknown>)[key];
   }
   if (o.bytes !== undefined && typeof o.bytes !== 'boolean') {
     throw new TypeError(`loadMnist: options.bytes must be a boolean, got ${typeof o.bytes}`);
@@ -141,7 +142,7 @@ async function readAll(dir: string, names: string[]): Promise<IdxTensor[]> {
 
 /** Reads `dir/name`, or else `dir/name.gz`; gunzips gzip content (magic 0x1f 0x8b) and parses it as IDX. */
 async function readIdxFile(dir: string, name: string): Promise<IdxTensor> {
-  const file = path.join(dir, name);
+  let file = path.join(dir, name);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -149,18 +150,88 @@ async function readIdxFile(dir: string, name: string): Promise<IdxTensor> {
     if (!isNotFound(plain)) throw plain;
     try {
       bytes = await readFile(`${file}.gz`);
+      file = `${file}.gz`;
     } catch (gz) {
       if (!isNotFound(gz)) throw gz;
       throw new Error(`loadMnist: cannot find ${name} (nor ${name}.gz) in ${dir}`, { cause: plain });
     }
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await promisify(gunzip)(bytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipIdx(file, bytes);
   try {
     return readIdx(bytes);
   } catch (error) {
     if (error instanceof RangeError) throw new RangeError(`loadMnist: ${file}: ${error.message}`, { cause: error });
     throw error;
   }
+}
+
+/** The largest IDX file loadMnist decompresses: 2 GiB − 1 (its pixels as float32 would take four times that). */
+const MAX_IDX_BYTES = 2 ** 31 - 1;
+/** DEFLATE's largest expansion (a 258-byte match in ~2 bits): no stream inflates to more than this × its size. */
+const MAX_INFLATE_RATIO = 1032;
+
+/**
+ * Gunzips an IDX file without trusting it: the IDX header, read from the first decompressed bytes,
+ * says how many bytes the file must hold; that size is checked against what the compressed size can
+ * possibly inflate to before anything more is decompressed, and decompression stops (an error) as soon
+ * as the output exceeds it — so a small .gz never drives memory past the size its header declares.
+ */
+async function gunzipIdx(file: string, gz: Uint8Array): Promise<Uint8Array> {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new RangeError(`loadMnist: ${file}: ${why}`, cause === undefined ? undefined : { cause });
+  };
+  const gunzip = createGunzip();
+  const chunks: Uint8Array[] = [];
+  let have = 0;
+  let expected = -1;
+  const done = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Uint8Array) => {
+      chunks.push(chunk);
+      have += chunk.length;
+      const limit = Math.min(MAX_INFLATE_RATIO * gz.length + 64, MAX_IDX_BYTES);
+      // Not IDX at all: decompress (bounded by what the stream can hold) and let readIdx name the fault.
+      if (expected < 0) expected = declaredSize(chunks, have) ?? limit;
+      if (expected >= 0) {
+        if (expected > limit) {
+          gunzip.destroy();
+          reject(new RangeError(`its IDX header declares ${expected} bytes, more than ${gz.length} compressed bytes can hold or loadMnist reads (at most ${limit})`));
+        } else if (have > expected) {
+          gunzip.destroy();
+          reject(new RangeError(`decompresses to more than the ${expected} bytes its IDX header declares (trailing bytes)`));
+        }
+      }
+    });
+    gunzip.on('error', reject);
+    gunzip.on('end', resolve);
+  });
+  gunzip.end(gz);
+  try {
+    await done;
+  } catch (e) {
+    if (e instanceof RangeError) fail(e.message, e);
+    fail(`cannot decompress (${(e as Error).message})`, e);
+  }
+  const out = new Uint8Array(have);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** Total bytes of an IDX file from its first decompressed bytes; −1 while the header is incomplete, null if not IDX. */
+function declaredSize(chunks: Uint8Array[], have: number): number | null {
+  if (have < 4) return -1;
+  const head = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const elementBytes: Record<number, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
+  const bytes = elementBytes[head[2]!];
+  if (head[0] !== 0 || head[1] !== 0 || bytes === undefined) return null;
+  const ndims = head[3]!;
+  if (have < 4 + 4 * ndims) return -1;
+  let total = bytes;
+  for (let d = 0; d < ndims; d++) total *= new DataView(head.buffer, head.byteOffset + 4 + 4 * d, 4).getUint32(0, false);
+  return 4 + 4 * ndims + total;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -2,7 +2,7 @@
 import type { Backend } from '../backend/backend.js';
 import { BceMode } from '../backend/modes.js';
 import { checkFlag, checkNumber, checkOptions, rangeError } from '../errors.js';
-import { checkFinite, checkRange, checkSameShape, f64, like, parse, sum, type Input, type Parsed } from '../tensor.js';
+import { checkFinite, checkNonNegative, checkRange, checkSameShape, f64, like, parse, sum, type Input, type Parsed } from '../tensor.js';
 import {
   KERAS_EPSILON, LOSS_COMPATS, MACHINE_EPSILON, MIN_NORMAL, meanScale, parseCompat, parseEpsilon,
   parseReduction, parseSampleWeights, parseSmoothing, parseWeightArray, type Compat, type Reduction,
@@ -51,7 +51,10 @@ function plan(fn: string, predictions: unknown, targets: unknown, options: Binar
   const p = parse(fn, 'predictions', predictions);
   const t = parse(fn, 'targets', targets);
   checkSameShape(fn, p, 'predictions', t, 'targets');
-  if (fromLogits) checkFinite(fn, 'predictions', p);
+  // A −Infinity logit is σ = 0 exactly (loss +∞ only where its target is > 0); scikit-learn clips
+  // probabilities above 1 (to 1 − ε) rather than rejecting them.
+  if (fromLogits) checkFinite(fn, 'predictions', p, { negInf: true });
+  else if (compat === 'sklearn') checkNonNegative(fn, 'predictions', p, "probabilities (compat 'sklearn' clips values above 1)");
   else checkRange(fn, 'predictions', p, 0, 1, 'probabilities');
   checkRange(fn, 'targets', t, 0, 1, 'targets');
   if (o.epsilon !== undefined && (fromLogits || compat === 'torch')) {
@@ -81,7 +84,7 @@ function plan(fn: string, predictions: unknown, targets: unknown, options: Binar
 
 /** Weights given as a matrix must have the predictions' shape; a vector is per element or per row. */
 function flatWeights(fn: string, weights: unknown, p: Parsed): unknown {
-  const matrix = (Array.isArray(weights) && Array.isArray(weights[0])) || (weights !== null && typeof weights === 'object' && 'shape' in weights);
+  const matrix = (Array.isArray(weights) && Array.isArray(weights[0])) || (weights !== null && typeof weights === 'object' && Object.hasOwn(weights, 'shape'));
   if (!matrix) return weights;
   const w = parse(fn, 'weights', weights);
   checkSameShape(fn, p, 'predictions', w, 'weights');

@@ -2,7 +2,7 @@
 import type { Backend } from '../backend/backend.js';
 import { CeMode } from '../backend/modes.js';
 import { checkFlag, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors.js';
-import { checkFinite, checkRange, checkSameShape, f64, like, parse, sum, type Input, type Parsed } from '../tensor.js';
+import { checkFinite, checkNonNegative, checkRange, checkSameShape, checkSomeFinitePerRow, f64, like, parse, sum, type Input, type Parsed } from '../tensor.js';
 import {
   KERAS_EPSILON, LOSS_COMPATS, MACHINE_EPSILON, MIN_NORMAL, meanScale, parseCompat, parseEpsilon,
   parseReduction, parseSampleWeights, parseSmoothing, parseWeightArray, reduceRows, type Compat, type Reduction,
@@ -76,18 +76,25 @@ function common(fn: string, o: SparseOptions, predictions: unknown): Common {
   if (p.cols === 0) rangeError(fn, 'predictions must have at least one class (column)');
   let mode: number;
   if (fromLogits) {
-    checkFinite(fn, 'predictions', p);
+    // A −Infinity logit is a masked class: probability 0 (the loss is +∞ only if the target puts weight on it).
+    checkFinite(fn, 'predictions', p, { negInf: true });
+    checkSomeFinitePerRow(fn, 'predictions', p, 'softmax');
     mode = CeMode.logits;
   } else if (fromLogProbs) {
     checkFinite(fn, 'predictions', p, { negInf: true });
     mode = CeMode.logProbs;
   } else {
-    checkRange(fn, 'predictions', p, 0, 1, 'probabilities');
+    // Keras divides each row by its sum (so [2, 1, 1] is [0.5, 0.25, 0.25]); scikit-learn clips to
+    // [ε, 1 − ε] first (values above 1 included). Both need non-negative values; the others [0, 1].
+    if (compat === 'keras') checkNonNegative(fn, 'predictions', p, "probabilities (compat 'keras' renormalises each row)");
+    else if (compat === 'sklearn') checkNonNegative(fn, 'predictions', p, "probabilities (compat 'sklearn' clips values above 1)");
+    else checkRange(fn, 'predictions', p, 0, 1, 'probabilities');
     mode = { xent: CeMode.xent, torch: CeMode.raw, keras: CeMode.keras, sklearn: CeMode.sklearn }[compat];
     if (compat === 'keras') {
       const x = f64(p);
       for (let r = 0; r < p.rows; r++) {
-        if (!(sum(x.subarray(r * p.cols, (r + 1) * p.cols)) > 0)) rangeError(fn, `predictions row ${r} sums to 0, which Keras cannot renormalise`);
+        const s = sum(x.subarray(r * p.cols, (r + 1) * p.cols));
+        if (!(s > 0 && s < Infinity)) rangeError(fn, `predictions row ${r} sums to ${s}, which Keras cannot renormalise`);
       }
     }
   }

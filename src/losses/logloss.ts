@@ -3,7 +3,7 @@
 import type { Backend } from '../backend/backend.js';
 import { CeMode } from '../backend/modes.js';
 import { checkOptions, describe, rangeError, typeError } from '../errors.js';
-import { checkRange, f64, like, parse, perRow, sum, type Input, type Parsed } from '../tensor.js';
+import { checkNonNegative, checkRange, f64, like, parse, perRow, sum, type Input, type Parsed } from '../tensor.js';
 import { MACHINE_EPSILON, MIN_NORMAL, meanScale, parseCompat, parseEpsilon, parseReduction, parseSampleWeights, type Reduction } from './options.js';
 
 /** Options of logLoss. */
@@ -54,21 +54,28 @@ function plan(fn: string, yTrue: unknown, yPred: unknown, options: LogLossOption
   const p = parse(fn, 'yPred', yPred);
   if (p.kind !== 'vector' && p.rows !== truth.length) rangeError(fn, `yPred has ${p.rows} rows but yTrue has ${truth.length} labels`);
   if (p.kind === 'vector' && p.cols !== truth.length) rangeError(fn, `yPred has ${p.cols} values but yTrue has ${truth.length} labels`);
-  checkRange(fn, 'yPred', p, 0, 1, 'probabilities');
-  // A 1-D yPred, or a single column, is P(larger label): expand to [1 − p, p].
+  if (compat === 'sklearn') checkNonNegative(fn, 'yPred', p, "probabilities (compat 'sklearn' clips values above 1)");
+  else checkRange(fn, 'yPred', p, 0, 1, 'probabilities');
+  // A 1-D yPred, or a single column, is P(larger label): expand to [1 − p, p]. scikit-learn clips p to
+  // [ε, 1 − ε] first and forms 1 − clip(p) from the clipped value (which is not clipped again), so
+  // the kernel then only renormalises (its clip at the smallest normal is a no-op on these values).
   const binary = p.kind === 'vector' || p.cols === 1;
   const rows = truth.length;
   const K = classes.length;
   if (binary && K !== 2) rangeError(fn, `yPred gives one probability per sample, which needs exactly 2 labels, got ${K}`);
   if (!binary && p.cols !== K) rangeError(fn, `yPred has ${p.cols} columns but there are ${K} labels (${classes.join(', ')})`);
   let x = f64(p);
+  let kernelEps = eps;
   if (binary) {
+    const clip = compat === 'sklearn' ? (v: number) => Math.min(Math.max(v, eps), 1 - eps) : (v: number) => v;
     const two = new Float64Array(rows * 2);
     for (let r = 0; r < rows; r++) {
-      two[2 * r] = 1 - x[r]!;
-      two[2 * r + 1] = x[r]!;
+      const c = clip(x[r]!);
+      two[2 * r] = 1 - c;
+      two[2 * r + 1] = c;
     }
     x = two;
+    if (compat === 'sklearn') kernelEps = MIN_NORMAL;
   }
   if (compat === 'xent') {
     for (let r = 0; r < rows; r++) {
@@ -86,7 +93,7 @@ function plan(fn: string, yTrue: unknown, yPred: unknown, options: LogLossOption
   const sw = parseSampleWeights(fn, o.weights, rows);
   const scale = meanScale(fn, reduction, sw ? sum(sw) : rows, compat === 'sklearn' ? 'throw' : 'zero');
   const mode = compat === 'sklearn' ? CeMode.sklearn : CeMode.xent;
-  return { p, x, labels, sw, rows, K, binary, eps, mode, reduction, scale };
+  return { p, x, labels, sw, rows, K, binary, eps: kernelEps, clipEps: compat === 'sklearn' ? eps : 0, mode, reduction, scale };
 }
 
 /** Log loss with scikit-learn's argument order: mean of −log q(true label), sample-weighted. */
@@ -120,10 +127,18 @@ function valueLayout(q: ReturnType<typeof plan>, out: Float64Array): unknown {
   return q.reduction === 'mean' ? s * q.scale : s;
 }
 
-/** The gradient in yPred's layout: a 1-D yPred gets d/d P(larger label) = g₁ − g₀. */
+/**
+ * The gradient in yPred's layout: a 1-D yPred gets d/d P(larger label) = g₁ − g₀ (0 where scikit-learn's
+ * clip held p at ε or 1 − ε).
+ */
 function gradLayout(q: ReturnType<typeof plan>, grad: Float64Array): unknown {
   if (!q.binary) return like(q.p, grad, true);
   const folded = new Float64Array(q.rows);
-  for (let r = 0; r < q.rows; r++) folded[r] = grad[2 * r + 1]! - grad[2 * r]!;
+  const pred = q.p.data;
+  const e = q.clipEps;
+  for (let r = 0; r < q.rows; r++) {
+    const clipped = e > 0 && !(pred[r]! >= e && pred[r]! <= 1 - e);
+    folded[r] = clipped ? 0 : grad[2 * r + 1]! - grad[2 * r]!;
+  }
   return like(q.p, folded, true);
 }

@@ -34,8 +34,10 @@ export function toJSON(net: Network): NetworkJSON {
   return json;
 }
 
+/** A weight or bias: a number that stays finite once stored as float32 (|x| ≤ 3.4028234663852886e38 after rounding). */
 function finite(fn: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) rangeError(fn, `${name} must be a finite number, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(Math.fround(v))) rangeError(fn, `${name} must be finite in float32 (|x| ≤ 3.4028234663852886e38), got ${v}`);
   return v;
 }
 
@@ -55,13 +57,13 @@ export function fromJSON(be: Backend, source: unknown, seed = 1): Network {
   const data = parsedJSON(fn, 'model', source);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) typeError(fn, 'model must be a JSON object or its text');
   const d = data as Record<string, unknown>;
-  for (const key of ['sizes', 'weights', 'biases', 'cost']) if (!(key in d)) rangeError(fn, `model has no "${key}" field`);
+  for (const key of ['sizes', 'weights', 'biases', 'cost']) if (!Object.hasOwn(d, key)) rangeError(fn, `model has no "${key}" field`);
   const costEntry = Object.entries(COST_NAMES).find(([, v]) => v === d.cost);
   if (!costEntry) rangeError(fn, `cost must be one of ${Object.values(COST_NAMES).join(', ')}, got ${JSON.stringify(d.cost)}`);
   const arch = architecture(fn, d.sizes, {
     cost: costEntry[0] as CostName,
-    output: d.output as 'sigmoid' | 'softmax' | 'tanh' | undefined,
-    hidden: d.hidden as 'sigmoid' | 'tanh' | 'relu' | undefined,
+    output: (Object.hasOwn(d, 'output') ? d.output : undefined) as 'sigmoid' | 'softmax' | 'tanh' | undefined,
+    hidden: (Object.hasOwn(d, 'hidden') ? d.hidden : undefined) as 'sigmoid' | 'tanh' | 'relu' | undefined,
   });
   const { sizes } = arch;
   const L = sizes.length - 1;

@@ -12,6 +12,7 @@ import { parse, like, checkFinite, type Input } from '../tensor.js';
 import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
+import { gradientCheck, type GradientCheckOptions, type GradientCheckResult } from './gradcheck.js';
 import { OUTPUTS, type CostName, type OutputName } from './outputs.js';
 import { gaussianSource, uniformSource } from './random.js';
 import { Run } from './run.js';
@@ -58,6 +59,9 @@ export interface Architecture {
   hidden: HiddenActivation;
 }
 
+/** The most parameters a network may have, 2²⁸ (1 GiB of float32): checked before anything is allocated. */
+export const MAX_PARAMS = 2 ** 28;
+
 /** Checks sizes and the cost/output pairing; returns the architecture. */
 export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Architecture {
   if (!Array.isArray(sizes) || sizes.length < 2) typeError(fn, `sizes must be an array of at least 2 layer sizes, got ${JSON.stringify(sizes)}`);
@@ -67,6 +71,8 @@ export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Arc
       rangeError(fn, `sizes[${i}] must be a positive integer, got ${JSON.stringify(s)}`);
     }
   }
+  const params = paramCount(sizes as number[]);
+  if (params > MAX_PARAMS) rangeError(fn, `sizes ${JSON.stringify(sizes)} need ${params} parameters, more than the ${MAX_PARAMS} (1 GiB of float32) a network may hold`);
   const cost = checkChoice(fn, 'cost', o.cost, ['cross-entropy', 'quadratic', 'log-likelihood'] as const, 'cross-entropy');
   const outputs = Object.keys(OUTPUTS) as OutputName[];
   const output = checkChoice(fn, 'output', o.output, outputs, outputs.find((k) => OUTPUTS[k].costs.includes(cost))!);
@@ -109,7 +115,12 @@ export class Network {
     const L = arch.sizes.length - 1;
     this.desc = backend.alloc('i32', 5 + L);
     this.desc.write([L, HIDDEN[arch.hidden], OUTPUTS[arch.output].act, COST[arch.cost], ...arch.sizes]);
-    this.params = backend.alloc('f32', paramCount(arch.sizes));
+    try {
+      this.params = backend.alloc('f32', paramCount(arch.sizes));
+    } catch (e) {
+      this.desc.free(); // a failed allocation frees what this call allocated
+      throw e;
+    }
     this.params.write(params);
   }
 
@@ -135,7 +146,7 @@ export class Network {
 
   /** @internal Throws if disposed. */
   live(fn: string): void {
-    if (this.disposed) rangeError(fn, 'this network was disposed');
+    if (this.disposed || this.backend.disposed) rangeError(fn, this.backend.disposed ? 'xent: this instance was disposed' : 'this network was disposed');
   }
 
   /** @internal Marks the network as training (one train() at a time); returns the release. */
@@ -225,12 +236,17 @@ export class Network {
     inputs.write(raw);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
-    if (d.labels instanceof Uint8Array) {
-      labels = this.backend.alloc('u8', d.labels.length);
-      labels.write(d.labels);
-    } else {
-      targets = this.backend.alloc('f32', d.labels.length);
-      targets.write(d.labels);
+    try {
+      if (d.labels instanceof Uint8Array) {
+        labels = this.backend.alloc('u8', d.labels.length);
+        labels.write(d.labels);
+      } else {
+        targets = this.backend.alloc('f32', d.labels.length);
+        targets.write(d.labels);
+      }
+    } catch (e) {
+      inputs.free(); // a failed allocation frees what this call allocated
+      throw e;
     }
     return { inputs, labels, targets, count: d.count };
   }
@@ -240,13 +256,14 @@ export class Network {
     const sL = this.sizes[this.sizes.length - 1]!;
     const cap = Math.max(1, Math.min(EVAL_CHUNK, data.count));
     const work = this.backend.networkWork(this.desc, cap);
-    const out = this.backend.alloc('f32', data.count * sL);
+    let out: DeviceArray | null = null; // allocated inside the try: if it fails, work is still freed
     try {
+      out = this.backend.alloc('f32', data.count * sL);
       this.backend.networkForward(this.desc, this.params, work, cap, data.inputs, data.count, out);
       return out.read() as Float32Array;
     } finally {
       work.free();
-      out.free();
+      out?.free();
     }
   }
 
@@ -255,13 +272,16 @@ export class Network {
     const fn = 'predict';
     this.live(fn);
     const p = parse(fn, 'input', input);
-    checkFinite(fn, 'input', p);
+    checkFinite(fn, 'input', p, { float32: true });
     if (p.cols !== this.sizes[0]) rangeError(fn, `input must have ${this.sizes[0]} values per example, got ${p.cols}`);
     const x = p.data instanceof Float32Array ? p.data : Float32Array.from(p.data);
     const inputs = this.backend.alloc('f32', x.length);
     inputs.write(x);
     try {
       const z = this.logits({ inputs, labels: null, targets: null, count: p.rows });
+      const K = this.sizes[this.sizes.length - 1]!;
+      const bad = z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
+      if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
       const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, this.sizes[this.sizes.length - 1]!);
       const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
       return like(outP, a, true);
@@ -273,6 +293,11 @@ export class Network {
   /** Trains the network in place (mini-batch SGD, Nesterov or Adam), continuing its run; resolves to the per-epoch history. */
   train(trainingData: Dataset, options: TrainOptions): Promise<TrainingHistory> {
     return train(this, trainingData, options);
+  }
+
+  /** Backprop's gradient against float64 central differences on sampled parameters (./gradcheck.ts). */
+  gradientCheck(data: Dataset, options?: GradientCheckOptions): GradientCheckResult {
+    return gradientCheck(this, data, options, (d) => this.meanGradient(d));
   }
 
   /** Fraction of examples whose largest output is the true class. */

@@ -85,6 +85,7 @@ export async function train(net: Network, trainingData: Dataset, options: TrainO
       run.resumeWeights = null;
     }
     const policy = new StopPolicy(o.earlyStopping, o.schedule, o.eta, run.policy);
+    run.policy = policy.state; // live, so that a checkpoint taken in onEpoch holds the counters and best weights
     const watched = policy.monitors();
     let lastGood: Snapshot = session.snapshot();
     let bestAccuracy = -1;

@@ -26,8 +26,12 @@ const inputsOf = (a: DeviceArray) => host<Float32Array | Uint8Array>(a);
 
 /** Creates the pure-TypeScript backend. */
 export function createReferenceBackend(): Backend {
+  let disposed = false;
   return {
     name: 'reference',
+    get disposed() {
+      return disposed;
+    },
     sigmoid,
     softmax,
     bceProb,
@@ -49,6 +53,8 @@ export function createReferenceBackend(): Backend {
         labels: opt(a.labels), targets: opt(a.targets), classWeights: opt(a.classWeights), order: host(a.order), rng: host(a.rng),
       }, config, from, to),
     liveBytes: () => 0,
-    dispose: () => {},
+    dispose: () => {
+      disposed = true; // plain arrays are the garbage collector's; the flag makes later use an error
+    },
   };
 }

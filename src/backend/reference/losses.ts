@@ -1,4 +1,5 @@
 // Plain-TypeScript twins of assembly/losses.ts: the same formulas, line for line; derivations there.
+// A zero weight makes its loss and gradient exactly 0 (never 0·∞ = NaN), as there.
 import { BceMode, CeMode } from '../modes.js';
 import { sigmoid64 } from './activations.js';
 
@@ -37,8 +38,12 @@ export function bceProb(a: Float64Array, y: Float64Array, w: Float64Array | null
       l = -(cp * Math.log(ac) + cn * Math.log(1 - ac));
       g = ai < eps || ai > 1 - eps ? 0 : -cp / ac + cn / (1 - ac);
     }
+    if (wi === 0) {
+      l = 0;
+      g = 0;
+    }
     if (out) out[i] = wi * l;
-    if (grad) grad[i] = wi * g * gradScale;
+    if (grad) grad[i] = wi === 0 ? 0 : wi * g * gradScale;
   }
 }
 
@@ -56,9 +61,9 @@ export function bceLogits(z: Float64Array, y: Float64Array, w: Float64Array | nu
       let l = 0;
       if (cp !== 0) l += cp * softplus(-zi);
       if (cn !== 0) l += cn * softplus(zi);
-      out[i] = wi * l;
+      out[i] = wi === 0 ? 0 : wi * l;
     }
-    if (grad) grad[i] = wi * (cn * sigmoid64(zi) - cp * sigmoid64(-zi)) * gradScale;
+    if (grad) grad[i] = wi === 0 ? 0 : wi * (cn * sigmoid64(zi) - cp * sigmoid64(-zi)) * gradScale;
   }
 }
 
@@ -72,7 +77,7 @@ export function cce(x: Float64Array, y: Float64Array | null, labels: Int32Array 
     const o = r * cols;
     const label = labels ? labels[r]! : -1;
     const swr = sw ? sw[r]! : 1;
-    if (labels && label === ignoreIndex) {
+    if ((labels && label === ignoreIndex) || swr === 0) {
       if (out) out[r] = 0;
       if (grad) grad.fill(0, o, o + cols);
       continue;
@@ -166,8 +171,8 @@ export function quadratic(a: Float64Array, y: Float64Array, sw: Float64Array | n
       const i = r * cols + k;
       const d = a[i]! - y[i]!;
       l += d * d;
-      if (grad) grad[i] = swr * d * gradScale;
+      if (grad) grad[i] = swr === 0 ? 0 : swr * d * gradScale;
     }
-    if (out) out[r] = swr * 0.5 * l;
+    if (out) out[r] = swr === 0 ? 0 : swr * 0.5 * l;
   }
 }

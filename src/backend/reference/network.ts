@@ -268,6 +268,7 @@ export function networkTrain(t: ReferenceTrainArrays, c: TrainConfig, from: numb
         let acc = 0;
         for (let r = 0; r < rows; r++) acc = f(acc + delta[r * s + k]!);
         work.gb[k] = acc;
+        if (!Number.isFinite(acc)) return batch;
       }
       if (l > 1) {
         matmulF32(delta, params.subarray(wOff, wOff + s * p), next, rows, s, p, false, false);
