@@ -6,6 +6,8 @@ export { expF32, expF64 } from './fastmath';
 export { matmulF32, gemmF32, gemmF32Ld, matmulScratchBytes } from './matmul';
 export { gemmPar, workerLoop, parCtrlBytes } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
+export { optimizerStateBytes, parameterCount } from './optimizers';
+export { configEcho } from './contract-echo';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */
 export function heapBase(): usize {

@@ -18,19 +18,20 @@
 // Dropout (inverted): per mini-batch each hidden unit is kept with probability 1 − p and scaled by
 //   1/(1 − p), so inference needs no rescaling; a dropped unit passes no gradient.
 
+import {
+  ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH, CFG_BATCH, CFG_CAP, CFG_CLASS_WEIGHTS, CFG_COLD, CFG_DROPOUT, CFG_ETA, CFG_HEIGHT,
+  CFG_INPUT_BYTES, CFG_INPUTS, CFG_LABELS, CFG_LAMBDA, CFG_MOMENTUM, CFG_N, CFG_OPTIMIZER, CFG_ORDER, CFG_REGULARIZATION,
+  CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH, COST_QUADRATIC, OPT_ADAM,
+  OPT_SGD, REG_L1, TRAIN_FINITE,
+} from '../src/backend/contract';
 import { expRowF32 } from './activations';
 import { bytesToF32, bytesToF32Rows4 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
 import { matmulScratchBytes } from './matmul';
 import { transposeInto } from './matmul-common';
+import { countStep, optimizerStep, parameterCount, stateAt } from './optimizers';
 import { gemmPar } from './parallel';
 
-const ACT_SIGMOID: i32 = 0;
-const ACT_TANH: i32 = 1;
-const ACT_RELU: i32 = 2;
-const ACT_SOFTMAX: i32 = 3;
-const COST_QUADRATIC: i32 = 1;
-const REG_L1: i32 = 2;
 
 // @ts-ignore: decorator
 @inline function i32At(p: usize, i: i32): i32 {
@@ -250,54 +251,176 @@ export function networkForward(
   }
 }
 
+/** An i32 field of the training-configuration record. */
+// @ts-ignore: decorator
+@inline function cfgI32(cfg: usize, field: i32): i32 {
+  return load<i32>(cfg + <usize>field);
+}
+
+/** An f32 field of the training-configuration record. */
+// @ts-ignore: decorator
+@inline function cfgF32(cfg: usize, field: i32): f32 {
+  return load<f32>(cfg + <usize>field);
+}
+
 /**
- * Trains on the examples order[from..to) in mini-batches of batchSize (the last may be shorter): for
- * each, forward, output error, backprop and update, all in place on params (and velocity when μ > 0).
- * Inputs are f32, or bytes standing for byte/255 when inputBytes = 1.
- * Targets are integer labels (u8, one-hot implied) or a dense f32 matrix (count × s_L); one of the
- * two pointers is 0. hyper (f32): [eta, lambda, n, momentum, dropout]; reg: 0 none, 1 L2, 2 L1.
+ * Copies example `idx` (s0 inputs) to the row at dst, shifted by one of the four one-pixel-kind moves
+ * when kind > 0 (1 up, 2 down, 3 left, 4 right, by `shift` pixels of a width × height image; pixels
+ * moved in are 0), as src/data/expand.ts builds the expanded data set.
  */
-export function networkTrain(
-  desc: usize, params: usize, velocity: usize, work: usize, cap: i32,
-  inputs: usize, inputBytes: i32, labels: usize, targets: usize, order: usize, from: i32, to: i32, batchSize: i32,
-  hyper: usize, regKind: i32, rngState: usize, ctrl: usize,
-): void {
+function gatherShifted(cfg: usize, idx: i32, kind: i32, s0: i32, dst: usize): void {
+  const inputs = <usize>cfgI32(cfg, CFG_INPUTS);
+  const bytes = cfgI32(cfg, CFG_INPUT_BYTES);
+  if (kind == 0) {
+    if (bytes) bytesToF32(inputs + <usize>(idx * s0), dst, s0);
+    else memory.copy(dst, f32p(inputs, idx * s0), <usize>s0 << 2);
+    return;
+  }
+  const k = cfgI32(cfg, CFG_SHIFT);
+  const width = cfgI32(cfg, CFG_WIDTH);
+  const height = cfgI32(cfg, CFG_HEIGHT);
+  const dx = kind == 3 ? -k : kind == 4 ? k : 0;
+  const dy = kind == 1 ? -k : kind == 2 ? k : 0;
+  memory.fill(dst, 0, <usize>s0 << 2);
+  const x0 = max(0, dx);
+  const len = min(width, width + dx) - x0;
+  if (len <= 0) return;
+  for (let y = 0; y < height; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= height) continue;
+    const from = idx * s0 + sy * width + x0 - dx;
+    const to = f32p(dst, y * width + x0);
+    if (bytes) bytesToF32(inputs + <usize>from, to, len);
+    else memory.copy(to, f32p(inputs, from), <usize>len << 2);
+  }
+}
+
+/**
+ * Gathers the inputs of order[start..start+rows) into A_0. Bytes are converted to byte/255 on the way
+ * (4× less to fetch), four rows at a time so that four rows' cache misses overlap. With augmentation
+ * the order indexes 5 × the stored examples: v names stored example v mod stored, moved by kind
+ * v div stored.
+ */
+function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32): void {
+  const inputs = <usize>cfgI32(cfg, CFG_INPUTS);
+  const order = <usize>cfgI32(cfg, CFG_ORDER);
+  const stored = cfgI32(cfg, CFG_STORED);
+  let r = 0;
+  if (cfgI32(cfg, CFG_SHIFT)) {
+    for (; r < rows; r++) {
+      const v = i32At(order, start + r);
+      gatherShifted(cfg, v % stored, v / stored, s0, f32p(a0, r * s0));
+    }
+    return;
+  }
+  if (cfgI32(cfg, CFG_INPUT_BYTES)) {
+    for (; r + 4 <= rows; r += 4) {
+      const q = start + r;
+      bytesToF32Rows4(
+        inputs + <usize>(i32At(order, q) * s0), inputs + <usize>(i32At(order, q + 1) * s0),
+        inputs + <usize>(i32At(order, q + 2) * s0), inputs + <usize>(i32At(order, q + 3) * s0), f32p(a0, r * s0), s0,
+      );
+    }
+  }
+  for (; r < rows; r++) gatherShifted(cfg, i32At(order, start + r), 0, s0, f32p(a0, r * s0));
+}
+
+/**
+ * Output error δ_L of the batch's rows into delta; returns Σ δ (non-finite when the batch diverged).
+ * Targets: the label's one-hot row (1 for its class, CFG_COLD elsewhere) or the dense target row,
+ * smoothed to y·(1 − s) + c. δ = A_L − Y for cross-entropy (sigmoid or tanh) and log-likelihood
+ * (softmax), since act' cancels; quadratic: (A_L − Y) ⊙ act'(Z_L). With class weights every row of δ
+ * is multiplied by its example's weight w[label], or Σ_k w_k·(y_k − cold)/(1 − cold) for dense targets.
+ */
+function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i32, rows: i32): f32 {
+  const L = i32At(desc, 0);
+  const sL = i32At(desc, 4 + L);
+  const outputAct = i32At(desc, 2);
+  const quadratic = i32At(desc, 3) == COST_QUADRATIC;
+  const labels = <usize>cfgI32(cfg, CFG_LABELS);
+  const targets = <usize>cfgI32(cfg, CFG_TARGETS);
+  const weights = <usize>cfgI32(cfg, CFG_CLASS_WEIGHTS);
+  const order = <usize>cfgI32(cfg, CFG_ORDER);
+  const stored = cfgI32(cfg, CFG_STORED);
+  const augmented = cfgI32(cfg, CFG_SHIFT) != 0;
+  const s = cfgF32(cfg, CFG_SMOOTHING);
+  const c = cfgF32(cfg, CFG_SMOOTH_OFFSET);
+  const cold = cfgF32(cfg, CFG_COLD);
+  let sum: f32 = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = i32At(order, start + r);
+    const idx = augmented ? v % stored : v;
+    const label = labels ? <i32>load<u8>(labels + <usize>idx) : -1;
+    let weight: f32 = 1;
+    if (weights) {
+      if (labels) weight = load<f32>(f32p(weights, label));
+      else {
+        weight = 0;
+        for (let k = 0; k < sL; k++) {
+          weight += load<f32>(f32p(weights, k)) * ((load<f32>(f32p(targets, idx * sL + k)) - cold) / (<f32>1.0 - cold));
+        }
+      }
+    }
+    for (let k = 0; k < sL; k++) {
+      const a = load<f32>(f32p(aL, r * sL + k));
+      let y: f32 = labels ? (k == label ? 1 : cold) : load<f32>(f32p(targets, idx * sL + k));
+      if (s > 0) y = y * (<f32>1.0 - s) + c;
+      let d = a - y;
+      if (quadratic) d *= derivative(a, outputAct);
+      if (weights) d *= weight;
+      store<f32>(f32p(delta, r * sL + k), d);
+      sum += d;
+    }
+  }
+  return sum;
+}
+
+/** Whether all count floats at p are finite (x·0 is 0 for finite x, NaN for ±∞ and NaN). */
+function allFinite(p: usize, count: i32): bool {
+  let acc = f32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(f32p(p, i)), zero));
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < count; i++) s += load<f32>(f32p(p, i)) * 0;
+  return s == 0;
+}
+
+/**
+ * Trains on the examples order[from..to) in mini-batches of CFG_BATCH (the last may be shorter): for
+ * each, gather, dropout masks, forward, output error, backprop and the optimiser's step, all in place
+ * on params and the optimiser state (see assembly/optimizers.ts). Everything else arrives in the
+ * training-configuration record at cfg (src/backend/contract.ts). Inputs are f32, or bytes standing for
+ * byte/255; targets are integer labels (u8) or a dense f32 matrix (stored × s_L).
+ * Returns TRAIN_FINITE, or the index (from 0, counted from `from`) of the mini-batch after which a
+ * non-finite output error or parameter was seen; training stops there.
+ */
+export function networkTrain(desc: usize, params: usize, state: usize, work: usize, cfg: usize, from: i32, to: i32, ctrl: usize): i32 {
   const L = i32At(desc, 0);
   const hiddenAct = i32At(desc, 1);
-  const cost = i32At(desc, 3);
   const s0 = i32At(desc, 4);
-  const sL = i32At(desc, 4 + L);
-  const eta = load<f32>(hyper);
-  const lambda = load<f32>(hyper, 4);
-  const n = load<f32>(hyper, 8);
-  const mu = load<f32>(hyper, 12);
-  const dropout = load<f32>(hyper, 16);
+  const cap = cfgI32(cfg, CFG_CAP);
+  const batchSize = cfgI32(cfg, CFG_BATCH);
+  const eta = cfgF32(cfg, CFG_ETA);
+  const dropout = cfgF32(cfg, CFG_DROPOUT);
+  const opt = cfgI32(cfg, CFG_OPTIMIZER);
+  const regKind = cfgI32(cfg, CFG_REGULARIZATION);
+  const mu = cfgF32(cfg, CFG_MOMENTUM);
+  const rngState = <usize>cfgI32(cfg, CFG_RNG);
+  const arrays = opt == OPT_ADAM ? 2 : opt == OPT_SGD && !(mu > 0) ? 0 : 1;
+  // Plain SGD with L2 (or none) fuses the update into the gradient product.
+  const fused = opt == OPT_SGD && arrays == 0 && regKind != REG_L1;
+  const decay = eta * cfgF32(cfg, CFG_LAMBDA) / cfgF32(cfg, CFG_N);
   const mask = dropout > 0 ? f32p(work, region(desc, cap, L + R_MASK)) : 0;
   const keep = <f32>1.0 / (<f32>1.0 - dropout);
-  const decay = eta * lambda / n;
   const scratch = f32p(work, region(desc, cap, L + R_SCRATCH));
   const g = f32p(work, region(desc, cap, L + R_G));
   const gb = f32p(work, region(desc, cap, L + R_GB));
-  for (let start = from; start < to; start += batchSize) {
+  const P = parameterCount(desc);
+  let batch = 0;
+  for (let start = from; start < to; start += batchSize, batch++) {
     const rows = min(batchSize, to - start);
-    // Gather the batch's inputs into A_0 (bytes are converted to byte/255 on the way: 4× less to fetch;
-    // four rows at a time, so that four rows' cache misses overlap).
-    const a0 = f32p(work, region(desc, cap, 0));
-    let r = 0;
-    if (inputBytes) {
-      for (; r + 4 <= rows; r += 4) {
-        const q = start + r;
-        bytesToF32Rows4(
-          inputs + <usize>(i32At(order, q) * s0), inputs + <usize>(i32At(order, q + 1) * s0),
-          inputs + <usize>(i32At(order, q + 2) * s0), inputs + <usize>(i32At(order, q + 3) * s0), f32p(a0, r * s0), s0,
-        );
-      }
-    }
-    for (; r < rows; r++) {
-      const idx = i32At(order, start + r);
-      if (inputBytes) bytesToF32(inputs + <usize>(idx * s0), f32p(a0, r * s0), s0);
-      else memory.copy(f32p(a0, r * s0), f32p(inputs, idx * s0), <usize>s0 << 2);
-    }
+    gatherInputs(cfg, f32p(work, region(desc, cap, 0)), s0, start, rows);
     if (mask) {
       let off = 0;
       for (let l = 1; l < L; l++) {
@@ -307,21 +430,11 @@ export function networkTrain(
       }
     }
     forwardRows(desc, params, work, cap, rows, false, mask, ctrl);
-    // Output error δ_L = A_L − Y (times σ'(z) for the quadratic cost).
     let delta = f32p(work, region(desc, cap, L + R_D0));
     let next = f32p(work, region(desc, cap, L + R_D1));
-    const aL = f32p(work, region(desc, cap, L));
-    for (let r = 0; r < rows; r++) {
-      const idx = i32At(order, start + r);
-      const label = labels ? <i32>load<u8>(labels + <usize>idx) : -1;
-      for (let k = 0; k < sL; k++) {
-        const a = load<f32>(f32p(aL, r * sL + k));
-        const y: f32 = labels ? (k == label ? 1 : 0) : load<f32>(f32p(targets, idx * sL + k));
-        let d = a - y;
-        if (cost == COST_QUADRATIC) d *= a * (<f32>1.0 - a);
-        store<f32>(f32p(delta, r * sL + k), d);
-      }
-    }
+    const sum = outputError(desc, cfg, f32p(work, region(desc, cap, L)), delta, start, rows);
+    if (sum - sum != 0) return batch;
+    const t = countStep(state);
     // Backward: gradients of layer l, then δ_{l−1} with the old W_l, then the update of layer l.
     let maskOff = 0;
     for (let l = 1; l < L; l++) maskOff += i32At(desc, 4 + l);
@@ -365,50 +478,21 @@ export function networkTrain(
           }
         }
       }
-      if (!velocity && regKind != REG_L1) {
-        // Plain SGD with L2 fused into the gradient product: W ← (1 − ηλ/n)·W − (η/m)·δᵀ·A_{l−1}.
+      const bOff = wOff + s * p;
+      if (fused) {
+        // W ← (1 − ηλ/n)·W − (η/m)·δᵀ·A_{l−1}.
         gemmPar(ctrl, delta, aPrev, w, s, rows, p, 1, 0, -scale, <f32>1.0 - decay, scratch);
       } else {
         gemmPar(ctrl, delta, aPrev, g, s, rows, p, 1, 0, 1, 0, scratch);
-        update(w, g, s * p, velocity ? f32p(velocity, wOff) : 0, scale, decay, mu, regKind);
+        optimizerStep(cfg, w, g, s * p, arrays > 0 ? stateAt(state, P, 0, wOff) : 0, arrays > 1 ? stateAt(state, P, 1, wOff) : 0,
+          rows, regKind, t);
       }
-      update(b, gb, s, velocity ? f32p(velocity, wOff + s * p) : 0, scale, 0, mu, 0);
-      const t = delta;
+      optimizerStep(cfg, b, gb, s, arrays > 0 ? stateAt(state, P, 0, bOff) : 0, arrays > 1 ? stateAt(state, P, 1, bOff) : 0,
+        rows, 0, t);
+      const tmp = delta;
       delta = next;
-      next = t;
+      next = tmp;
     }
   }
-}
-
-/** w ← w + v, v ← μv − (scale·g + decay·r(w)) with r = w (L2) or sgn w (L1); plain step when v = 0. */
-function update(w: usize, g: usize, count: i32, v: usize, scale: f32, decay: f32, mu: f32, regKind: i32): void {
-  if (!v && regKind != REG_L1) {
-    // w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w, four lanes at a time (biases: λ = 0).
-    const keepW = f32x4.splat(<f32>1.0 - decay);
-    const sc = f32x4.splat(scale);
-    let i = 0;
-    for (; i + 4 <= count; i += 4) {
-      const pw = f32p(w, i);
-      store<v128>(pw, f32x4.sub(f32x4.mul(load<v128>(pw), keepW), f32x4.mul(load<v128>(f32p(g, i)), sc)));
-    }
-    for (; i < count; i++) {
-      const pw = f32p(w, i);
-      store<f32>(pw, load<f32>(pw) * (<f32>1.0 - decay) - load<f32>(f32p(g, i)) * scale);
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const pw = f32p(w, i);
-    const wi = load<f32>(pw);
-    const r: f32 = regKind == REG_L1 ? (wi > 0 ? <f32>1 : wi < 0 ? <f32>-1 : <f32>0) : wi;
-    const step = load<f32>(f32p(g, i)) * scale + decay * r;
-    if (v) {
-      const pv = f32p(v, i);
-      const vi = mu * load<f32>(pv) - step;
-      store<f32>(pv, vi);
-      store<f32>(pw, wi + vi);
-    } else {
-      store<f32>(pw, wi - step);
-    }
-  }
+  return allFinite(params, P) ? TRAIN_FINITE : batch - 1;
 }

@@ -18,6 +18,7 @@ import {
 import { logLoss, logLossGrad, logLossValueAndGrad, type LogLossOptions } from './losses/logloss.js';
 import { quadraticCost, quadraticCostGrad, quadraticCostValueAndGrad, type QuadraticOptions } from './losses/quadratic.js';
 import { matmul, type MatmulOptions } from './matmul.js';
+import { loadCheckpoint, type Checkpoint } from './network/checkpoint.js';
 import { fromJSON, type NetworkJSON } from './network/format.js';
 import { Network, type NetworkOptions } from './network/network.js';
 import { describeXent, inspectSymbol } from './inspect.js';
@@ -155,6 +156,8 @@ export interface Xent {
   fromONNX(bytes: Uint8Array | ArrayBuffer): Network;
   /** A network from safetensors bytes (an nn.Sequential state dict); options give the architecture a file without xent's metadata lacks. */
   fromSafetensors(bytes: Uint8Array | ArrayBuffer, options?: SafetensorsOptions): Network;
+  /** A network and its run from net.checkpoint() (object or JSON text): its next train() continues exactly. */
+  loadCheckpoint(checkpoint: string | Checkpoint): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
   liveBytes(): number;
   /** Frees the backend; the instance must not be used afterwards. */
@@ -215,6 +218,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
     fromONNX: (bytes: Uint8Array | ArrayBuffer) => fromONNX(be, bytes),
     fromSafetensors: (bytes: Uint8Array | ArrayBuffer, o?: SafetensorsOptions) => fromSafetensors(be, bytes, o),
+    loadCheckpoint: (checkpoint: string | Checkpoint) => loadCheckpoint(be, checkpoint),
     liveBytes: () => be.liveBytes(),
     dispose: () => be.dispose(),
   } satisfies Xent;

@@ -39,6 +39,7 @@ const configs: [string, NetworkOptions][] = [
   ['sigmoid / cross-entropy', { cost: 'cross-entropy', seed: 3 }],
   ['relu hidden / softmax log-likelihood', { cost: 'log-likelihood', hidden: 'relu', seed: 4 }],
   ['tanh hidden / sigmoid quadratic', { cost: 'quadratic', hidden: 'tanh', seed: 5 }],
+  ['tanh output / tanh cross-entropy', { cost: 'cross-entropy', output: 'tanh', hidden: 'relu', seed: 6 }],
 ];
 
 let mnist: Mnist;
@@ -54,7 +55,7 @@ for (const backend of backends) {
       xent = await createXent({ backend });
       for (const [, o] of configs) {
         const net = xent.network([784, 24, 10], o);
-        await net.train(mnist.training, { epochs: 1, batchSize: 10, eta: o.cost === 'quadratic' ? 3 : 0.5, seed: 1 });
+        await net.train(mnist.training, { epochs: 1, batchSize: 10, eta: o.cost === 'quadratic' ? 3 : o.output === 'tanh' ? 0.02 : 0.5, seed: 1 });
         nets.push(net);
       }
     });

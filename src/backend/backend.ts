@@ -25,6 +25,57 @@ export interface DeviceArray {
   free(): void;
 }
 
+/**
+ * The hyper-parameters and sizes of a networkTrain call: the fields of the training-configuration record
+ * (src/backend/contract.ts; the WASM backend writes them there through src/backend/config.ts).
+ */
+export interface TrainConfig {
+  /** Learning rate η. */
+  eta: number;
+  /** Regularisation strength λ. */
+  lambda: number;
+  /** Training-set size of the decay λ/n. */
+  n: number;
+  momentum: number;
+  dropout: number;
+  /** Label smoothing s and the offset c of the smoothed target y·(1 − s) + c. */
+  smoothing: number;
+  smoothOffset: number;
+  /** Target value of the units that are not the label's class (0, or −1 for tanh outputs). */
+  cold: number;
+  /** OPT_* and REG_* codes of the contract. */
+  optimizer: number;
+  regularization: number;
+  batchSize: number;
+  /** Rows of the work memory. */
+  cap: number;
+  /** Examples stored; with augmentation (shift > 0) the order indexes 5 × stored. */
+  stored: number;
+  shift: number;
+  width: number;
+  height: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** The device arrays a networkTrain call reads and writes (null: absent). */
+export interface TrainArrays {
+  desc: DeviceArray;
+  params: DeviceArray;
+  /** Optimiser state (f32 slots; the first holds the step count t as a u32). */
+  state: DeviceArray;
+  work: DeviceArray;
+  inputs: DeviceArray;
+  labels: DeviceArray | null;
+  targets: DeviceArray | null;
+  classWeights: DeviceArray | null;
+  /** The epoch's order of examples (i32). */
+  order: DeviceArray;
+  /** The dropout generator's xorshift32 state (u32, non-zero). */
+  rng: DeviceArray;
+}
+
 /** The operations every backend implements (reference: plain TypeScript; wasm: SIMD WebAssembly). */
 export interface Backend {
   readonly name: 'wasm' | 'reference';
@@ -65,10 +116,14 @@ export interface Backend {
   /** Output pre-activations z_L of `count` examples, inputs f32 or u8 bytes = byte/255 (assembly/network.ts). */
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void;
-  /** Mini-batch SGD over order[from..to) (assembly/network.ts networkTrain). */
-  networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
-    inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
-    to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void;
+  /** Bytes of optimiser state (a header, then the optimiser's arrays) for this network and configuration. */
+  optimizerStateBytes(desc: DeviceArray, config: TrainConfig): number;
+  /**
+   * Mini-batches over order[from..to): forward, output error, backprop and the optimiser's step, in place
+   * on params and state (assembly/network.ts networkTrain). Returns TRAIN_FINITE, or the index of the
+   * mini-batch (from 0, counted from `from`) after which a non-finite value was seen (training stops there).
+   */
+  networkTrain(arrays: TrainArrays, config: TrainConfig, from: number, to: number): number;
   /** Bytes of backend memory currently held (0 for the reference backend). */
   liveBytes(): number;
   /** Releases the backend's memory; the backend must not be used afterwards. */

@@ -2,7 +2,8 @@
 // (or two networks on two backends) never share state. Each call allocates its arguments on the heap,
 // copies inputs in, runs one kernel and copies outputs out.
 import { instantiate } from '@assemblyscript/loader';
-import type { Backend, DeviceArray, DeviceType, Floats, HostArray } from './backend.js';
+import type { Backend, DeviceArray, DeviceType, Floats, HostArray, TrainArrays, TrainConfig } from './backend.js';
+import { CONFIG_BYTES, encodeConfig, type ConfigRecord } from './config.js';
 import { Heap } from './heap.js';
 import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
 import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
@@ -38,10 +39,11 @@ export interface Kernels {
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
     outZ: number, ctrl: number): void;
-  networkTrain(desc: number, params: number, velocity: number, work: number, cap: number, inputs: number, inputBytes: number,
-    labels: number,
-    targets: number, order: number, from: number, to: number, batchSize: number, hyper: number, regKind: number,
-    rng: number, ctrl: number): void;
+  networkTrain(desc: number, params: number, state: number, work: number, cfg: number, from: number, to: number,
+    ctrl: number): number;
+  optimizerStateBytes(desc: number, cfg: number): number;
+  parameterCount(desc: number): number;
+  configEcho(cfg: number, out: number): void;
 }
 
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
@@ -140,6 +142,11 @@ function ptr(be: WasmBackend, a: DeviceArray | null): number {
     throw new TypeError('xent: array belongs to another backend');
   }
   return a.ptr;
+}
+
+/** A full record: the configuration and the arrays' addresses (all 0 unless given). */
+function record(config: TrainConfig, addresses?: Partial<ConfigRecord>): ConfigRecord {
+  return { ...config, inputs: 0, labels: 0, targets: 0, classWeights: 0, order: 0, rng: 0, inputBytes: 0, ...addresses };
 }
 
 /** Kernels from assembly/ behind the Backend contract. */
@@ -279,13 +286,32 @@ export class WasmBackend implements Backend {
     this.checkWorker();
   }
 
-  networkTrain(desc: DeviceArray, params: DeviceArray, velocity: DeviceArray | null, work: DeviceArray, cap: number,
-    inputs: DeviceArray, labels: DeviceArray | null, targets: DeviceArray | null, order: DeviceArray, from: number,
-    to: number, batchSize: number, hyper: DeviceArray, regKind: number, rng: DeviceArray): void {
-    this.kernels.networkTrain(ptr(this, desc), ptr(this, params), ptr(this, velocity), ptr(this, work), cap,
-      ptr(this, inputs), inputs.type === 'u8' ? 1 : 0, ptr(this, labels), ptr(this, targets), ptr(this, order), from, to, batchSize,
-      ptr(this, hyper), regKind, ptr(this, rng), this.ctrl);
+  /** Runs `body` with the address of a training-configuration record holding `record`, then frees it. */
+  withConfig<T>(record: ConfigRecord, body: (cfg: number) => T): T {
+    const cfg = this.heap.alloc(CONFIG_BYTES);
+    try {
+      encodeConfig(record, this.kernels.memory.buffer, cfg);
+      return body(cfg);
+    } finally {
+      this.heap.free(cfg);
+    }
+  }
+
+  optimizerStateBytes(desc: DeviceArray, config: TrainConfig): number {
+    return this.withConfig(record(config), (cfg) => this.kernels.optimizerStateBytes(ptr(this, desc), cfg));
+  }
+
+  networkTrain(arrays: TrainArrays, config: TrainConfig, from: number, to: number): number {
+    const a = arrays;
+    const rec = record(config, {
+      inputs: ptr(this, a.inputs), labels: ptr(this, a.labels), targets: ptr(this, a.targets),
+      classWeights: ptr(this, a.classWeights), order: ptr(this, a.order), rng: ptr(this, a.rng),
+      inputBytes: a.inputs.type === 'u8' ? 1 : 0,
+    });
+    const result = this.withConfig(rec, (cfg) =>
+      this.kernels.networkTrain(ptr(this, a.desc), ptr(this, a.params), ptr(this, a.state), ptr(this, a.work), cfg, from, to, this.ctrl));
     this.checkWorker();
+    return result;
   }
 
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,

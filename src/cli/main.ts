@@ -124,7 +124,7 @@ async function train(argv: readonly string[]): Promise<void> {
 
   // Pixels stay bytes on the host (a quarter of the memory); the backend holds the float32 copy.
   const mnist = await loadMnist({ dir: flags.data as string | undefined, trainingSize: flags['training-size'] as number | undefined, bytes: true });
-  const training = flags.expand ? expandShifted(mnist.training, 28, 28) : mnist.training;
+  const training = flags.expand ? expandShifted(mnist.training, { width: 28, height: 28 }) : mnist.training;
   const evaluationData = mnist[evalSet];
   const xent = await createXent({ backend, threads });
   const net = xent.network(sizes, { cost, hidden, init, seed: (flags.seed as number | undefined) ?? 1 });

@@ -90,10 +90,10 @@ function checkStructure(fn: string, name: string, data: unknown, inputSize?: num
  * Validates a Dataset and returns it (not a copy): integer count ≥ 0 and inputSize ≥ 1 (equal to
  * `inputSize` if given), Float32Array inputs (all finite) or Uint8Array bytes of length count × inputSize; Uint8Array labels
  * of length count, each < outputSize (the number of classes) if given; or Float32Array targets of
- * length count × outputSize, each in [0, 1]. Throws TypeError (wrong type) or RangeError (wrong size or
+ * length count × outputSize, each in [targetMin, 1] (targetMin −1 for tanh outputs). Throws TypeError (wrong type) or RangeError (wrong size or
  * value) with a message naming `fn` and `name`.
  */
-export function checkDataset(fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number): Dataset {
+export function checkDataset(fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number, targetMin = 0): Dataset {
   if (inputSize !== undefined) checkSize(fn, 'inputSize', inputSize, true);
   if (outputSize !== undefined) checkSize(fn, 'outputSize', outputSize, true);
   checkStructure(fn, name, data, inputSize, outputSize);
@@ -121,8 +121,8 @@ export function checkDataset(fn: string, name: string, data: unknown, inputSize?
     for (let i = 0; i < labels.length; i++) {
       const y = labels[i]!;
       // Written so that NaN fails too.
-      if (!(y >= 0 && y <= 1)) {
-        throw new RangeError(`${fn}: ${name}.labels (targets) must be in [0, 1], got ${y} at index ${i}`);
+      if (!(y >= targetMin && y <= 1)) {
+        throw new RangeError(`${fn}: ${name}.labels (targets) must be in [${targetMin}, 1], got ${y} at index ${i}`);
       }
     }
   }

@@ -10,6 +10,7 @@ import { readIdx } from './idx.js';
 export type { Dataset } from './dataset.js';
 export type { IdxTensor } from './idx.js';
 export { readIdx } from './idx.js';
+export { expandShifted, type ExpandOptions } from './expand.js';
 
 /** MNIST split into Nielsen's training (50,000), validation (10,000) and test (10,000) sets. */
 export interface Mnist {

@@ -5,14 +5,14 @@
 // followed by its activation module, exactly the layout of Network.parameters() (W₁, b₁, W₂, b₂, …).
 import { rangeError } from '../errors.js';
 import type { NetworkJSON } from '../network/format.js';
-import type { Network } from '../network/network.js';
+import type { HiddenActivation, Network } from '../network/network.js';
+import { OUTPUTS, type CostName, type OutputName } from '../network/outputs.js';
 
-/** The output activations a file can name (the network decides which it accepts). */
-export type OutputName = 'sigmoid' | 'softmax' | 'tanh';
+export type { OutputName };
 /** Hidden activations. */
-export type HiddenName = 'sigmoid' | 'tanh' | 'relu';
+export type HiddenName = HiddenActivation;
 /** Costs. */
-export type CostKey = 'cross-entropy' | 'quadratic' | 'log-likelihood';
+export type CostKey = CostName;
 
 /** The architecture as the interop formats describe it. */
 export interface InteropArchitecture {
@@ -72,9 +72,9 @@ export function architectureFromMetadata(fn: string, where: string, meta: Readon
   return out;
 }
 
-/** The cost a file without one gets: log-likelihood for softmax, else cross-entropy (as xent.network). */
+/** The cost a file without one gets: the output layer's default, as xent.network picks it. */
 export function defaultCost(output: OutputName): CostKey {
-  return output === 'softmax' ? 'log-likelihood' : 'cross-entropy';
+  return OUTPUTS[output].costs[0]!;
 }
 
 const JSON_COST: Record<CostKey, NetworkJSON['cost']> = {
@@ -103,7 +103,7 @@ export function networkJSON(arch: InteropArchitecture, params: Float32Array): Ne
     off += s;
   }
   const json: NetworkJSON = { sizes: arch.sizes.slice(), weights, biases, cost: JSON_COST[arch.cost] };
-  if (arch.output !== 'sigmoid') json.output = arch.output as NetworkJSON['output'];
+  if (arch.output !== 'sigmoid') json.output = arch.output;
   if (arch.hidden !== 'sigmoid') json.hidden = arch.hidden;
   return json;
 }

@@ -3,12 +3,11 @@
 // are exact in doubles, so the parameters arrive to the bit).
 import type { Backend } from '../backend/backend.js';
 import { fromJSON } from '../network/format.js';
-import { architecture, type Network, type NetworkOptions } from '../network/network.js';
+import { architecture, type Network } from '../network/network.js';
 import { networkJSON, type InteropArchitecture } from './architecture.js';
 
 /** A network on `be` from a file's architecture and parameters. */
 export function buildNetwork(fn: string, be: Backend, arch: InteropArchitecture, params: Float32Array): Network {
-  // architecture() decides which outputs networks accept (a file may name 'tanh').
-  architecture(fn, arch.sizes, { cost: arch.cost, output: arch.output as NetworkOptions['output'], hidden: arch.hidden });
+  architecture(fn, arch.sizes, { cost: arch.cost, output: arch.output, hidden: arch.hidden });
   return fromJSON(be, networkJSON(arch, params));
 }

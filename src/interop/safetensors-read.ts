@@ -113,7 +113,7 @@ export function fromSafetensors(be: Backend, bytes: unknown, options?: Safetenso
     }
   }
   const cost = o.cost ?? meta.cost;
-  const output = o.output ?? meta.output ?? (cost === 'log-likelihood' ? 'softmax' : 'sigmoid');
+  const output = o.output ?? meta.output ?? (cost === 'log-likelihood' ? 'softmax' : 'sigmoid'); // as xent.network
   const arch: InteropArchitecture = { sizes, hidden: o.hidden ?? meta.hidden ?? 'sigmoid', output, cost: cost ?? defaultCost(output) };
   return buildNetwork(fn, be, arch, params);
 }

@@ -1,9 +1,9 @@
 // Accuracy and cost of a network on a dataset, from the output pre-activations z_L. Costs use the exact
 // loss kernels in float64 (cross-entropy from logits, log-likelihood by log-softmax), plus network2.py's
 // regularisation term.
-import { CeMode } from '../backend/modes.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Network } from './network.js';
+import { OUTPUTS } from './outputs.js';
 
 /** What an evaluation of one dataset gives. */
 export interface Evaluation {
@@ -53,30 +53,49 @@ export function penalty(net: Network, lambda: number, regularization: 'l2' | 'l1
   return regularization === 'l2' ? (0.5 * lambda * s) / n : (lambda * s) / n;
 }
 
-/** Mean data cost per example (without regularisation) given z_L. */
-export function costOf(net: Network, z: Float32Array, data: Dataset): number {
-  const be = net.backend;
+/** The training objective's changes to the targets: class weights (one per output) and label smoothing. */
+export interface Objective {
+  classWeights: Float64Array | null;
+  smoothing: number;
+}
+
+/** Dense f64 targets of a dataset for `net`'s output layer: the label's row (1, and cold elsewhere) or the targets. */
+export function denseTargets(net: Network, data: Dataset): Float64Array {
+  const K = net.sizes[net.sizes.length - 1]!;
+  if (!(data.labels instanceof Uint8Array)) return Float64Array.from(data.labels);
+  const y = new Float64Array(data.count * K).fill(OUTPUTS[net.output].cold);
+  for (let i = 0; i < data.count; i++) y[i * K + data.labels[i]!] = 1;
+  return y;
+}
+
+/**
+ * Mean data cost per example (without regularisation) given z_L, from the output layer's table. With an
+ * objective: (1/n)·Σ_x w_x·C_x on the smoothed targets, w_x = w[label], or Σ_k w_k·(y_k − cold)/(1 − cold)
+ * for dense targets — what training minimises (the kernels' output error is its gradient).
+ */
+export function costOf(net: Network, z: Float32Array, data: Dataset, objective?: Objective): number {
   const K = net.sizes[net.sizes.length - 1]!;
   const n = data.count;
   if (n === 0) return 0;
-  const z64 = Float64Array.from(z);
-  const out = new Float64Array(net.cost === 'log-likelihood' ? n : n * K);
-  if (net.cost === 'log-likelihood') {
-    if (data.labels instanceof Uint8Array) be.cce(z64, null, classes(data, K), null, null, out, null, n, K, -1, CeMode.logits, 0, 0, 1);
-    else be.cce(z64, Float64Array.from(data.labels), null, null, null, out, null, n, K, -1, CeMode.logits, 0, 0, 1);
-  } else {
-    const y = new Float64Array(n * K);
-    if (data.labels instanceof Uint8Array) for (let i = 0; i < n; i++) y[i * K + data.labels[i]!] = 1;
-    else y.set(data.labels);
-    if (net.cost === 'cross-entropy') be.bceLogits(z64, y, null, null, out, null, K, 0, 1);
-    else {
-      const a = new Float64Array(n * K);
-      be.sigmoid(z64, a);
-      be.quadratic(a, y, null, out.subarray(0, n), null, n, K, 1);
-      out.fill(0, n);
+  const layer = OUTPUTS[net.output];
+  const y = denseTargets(net, data);
+  let weights: Float64Array | null = null;
+  if (objective?.classWeights) {
+    const cw = objective.classWeights;
+    weights = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (data.labels instanceof Uint8Array) weights[i] = cw[data.labels[i]!]!;
+      else for (let k = 0; k < K; k++) weights[i] = weights[i]! + (cw[k]! * (y[i * K + k]! - layer.cold)) / (1 - layer.cold);
     }
   }
-  let s = 0;
-  for (let i = 0; i < out.length; i++) s += out[i]!;
-  return s / n;
+  const s = objective?.smoothing ?? 0;
+  if (s > 0) {
+    const c = layer.smoothOffset(s, K);
+    for (let i = 0; i < y.length; i++) y[i] = y[i]! * (1 - s) + c;
+  }
+  const { out, perRow } = layer.cost(net.backend, net.cost, Float64Array.from(z), y, n, K);
+  let sum = 0;
+  if (weights) for (let i = 0; i < out.length; i++) sum += weights[Math.floor(i / perRow)]! * out[i]!;
+  else for (let i = 0; i < out.length; i++) sum += out[i]!;
+  return sum / n;
 }

@@ -11,7 +11,7 @@ export interface NetworkJSON {
   weights: number[][][];
   biases: number[][][];
   cost: 'CrossEntropyCost' | 'QuadraticCost' | 'LogLikelihoodCost';
-  output?: 'sigmoid' | 'softmax';
+  output?: 'sigmoid' | 'softmax' | 'tanh';
   hidden?: 'sigmoid' | 'tanh' | 'relu';
 }
 
@@ -40,7 +40,7 @@ function finite(fn: string, name: string, v: unknown): number {
 }
 
 /** Reads a network2.py (or xent) JSON text or object; throws RangeError naming the bad field. */
-export function fromJSON(be: Backend, source: unknown): Network {
+export function fromJSON(be: Backend, source: unknown, seed = 1): Network {
   const fn = 'loadNetwork';
   let data: unknown = source;
   if (typeof source === 'string') {
@@ -57,7 +57,7 @@ export function fromJSON(be: Backend, source: unknown): Network {
   if (!costEntry) rangeError(fn, `cost must be one of ${Object.values(COST_NAMES).join(', ')}, got ${JSON.stringify(d.cost)}`);
   const arch = architecture(fn, d.sizes, {
     cost: costEntry[0] as CostName,
-    output: d.output as 'sigmoid' | 'softmax' | undefined,
+    output: d.output as 'sigmoid' | 'softmax' | 'tanh' | undefined,
     hidden: d.hidden as 'sigmoid' | 'tanh' | 'relu' | undefined,
   });
   const { sizes } = arch;
@@ -84,5 +84,5 @@ export function fromJSON(be: Backend, source: unknown): Network {
       params[off++] = finite(fn, `biases[${l}][${j}]`, v);
     }
   }
-  return new Network(be, arch, 1, params);
+  return new Network(be, arch, seed, params);
 }

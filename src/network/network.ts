@@ -1,29 +1,35 @@
 // A multilayer perceptron whose weights live in its backend's memory (Nielsen's network2.py, extended).
 // Evaluation runs the forward kernel to the output pre-activations z_L and computes costs from them
 // with the exact loss kernels, so a saturated sigmoid never produces log(0).
-import type { Backend, DeviceArray } from '../backend/backend.js';
+import type { Backend, DeviceArray, TrainConfig } from '../backend/backend.js';
+import {
+  ACT_RELU, ACT_SIGMOID, ACT_TANH, COST_CROSS_ENTROPY, COST_LOG_LIKELIHOOD, COST_QUADRATIC, OPT_GRADIENT, REG_NONE,
+  STATE_HEADER_BYTES, TRAIN_FINITE,
+} from '../backend/contract.js';
 import { checkDataset, exactBytes, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
 import { toSafetensors } from '../interop/safetensors.js';
 import { parse, like, checkFinite, type Input, type Prediction } from '../tensor.js';
+import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
+import { OUTPUTS, type CostName, type OutputName } from './outputs.js';
 import { gaussianSource, uniformSource } from './random.js';
+import { Run } from './run.js';
 import { train, type TrainingHistory, type TrainOptions } from './train.js';
 
-/** Output-layer cost. */
-export type CostName = 'cross-entropy' | 'quadratic' | 'log-likelihood';
+export type { CostName, OutputName } from './outputs.js';
 /** Hidden-layer activation. */
 export type HiddenActivation = 'sigmoid' | 'tanh' | 'relu';
 
 /** Options of xent.network(sizes, options). */
 export interface NetworkOptions {
-  /** 'cross-entropy' (default; sigmoid output), 'quadratic' (sigmoid output), 'log-likelihood' (softmax output). */
+  /** 'cross-entropy' (default; sigmoid or tanh output), 'quadratic' (sigmoid or tanh output), 'log-likelihood' (softmax output). */
   cost?: CostName;
-  /** 'sigmoid' or 'softmax'; defaults to the cost's natural output. */
-  output?: 'sigmoid' | 'softmax';
+  /** 'sigmoid', 'softmax' or 'tanh' (targets in [−1, 1]); defaults to the cost's natural output. */
+  output?: OutputName;
   /** Hidden units: 'sigmoid' (default, as in the book), 'tanh' or 'relu'. */
   hidden?: HiddenActivation;
   /** 'default': weights ~ N(0, 1/n_in); 'large': N(0, 1). Biases ~ N(0, 1) in both. */
@@ -32,8 +38,10 @@ export interface NetworkOptions {
   seed?: number;
 }
 
-const ACT = { sigmoid: 0, tanh: 1, relu: 2, softmax: 3 } as const;
-const COST = { 'cross-entropy': 0, quadratic: 1, 'log-likelihood': 2 } as const;
+const HIDDEN: Record<HiddenActivation, number> = { sigmoid: ACT_SIGMOID, tanh: ACT_TANH, relu: ACT_RELU };
+const COST: Record<CostName, number> = { 'cross-entropy': COST_CROSS_ENTROPY, quadratic: COST_QUADRATIC, 'log-likelihood': COST_LOG_LIKELIHOOD };
+/** Rows per batch of the gradient kernel (meanGradient). */
+const GRADIENT_CHUNK = 256;
 /** Rows per forward chunk when evaluating. */
 const EVAL_CHUNK = 256;
 
@@ -49,7 +57,7 @@ export interface DeviceData {
 export interface Architecture {
   sizes: number[];
   cost: CostName;
-  output: 'sigmoid' | 'softmax';
+  output: OutputName;
   hidden: HiddenActivation;
 }
 
@@ -63,10 +71,12 @@ export function architecture(fn: string, sizes: unknown, o: NetworkOptions): Arc
     }
   }
   const cost = checkChoice(fn, 'cost', o.cost, ['cross-entropy', 'quadratic', 'log-likelihood'] as const, 'cross-entropy');
-  const output = checkChoice(fn, 'output', o.output, ['sigmoid', 'softmax'] as const, cost === 'log-likelihood' ? 'softmax' : 'sigmoid');
+  const outputs = Object.keys(OUTPUTS) as OutputName[];
+  const output = checkChoice(fn, 'output', o.output, outputs, outputs.find((k) => OUTPUTS[k].costs.includes(cost))!);
   const hidden = checkChoice(fn, 'hidden', o.hidden, ['sigmoid', 'tanh', 'relu'] as const, 'sigmoid');
-  if ((cost === 'log-likelihood') !== (output === 'softmax')) {
-    rangeError(fn, `cost '${cost}' needs ${cost === 'log-likelihood' ? "output 'softmax'" : "output 'sigmoid'"}, got output '${output}'`);
+  if (!OUTPUTS[output].costs.includes(cost)) {
+    const fits = outputs.filter((k) => OUTPUTS[k].costs.includes(cost)).map((k) => `'${k}'`).join(' or ');
+    rangeError(fn, `cost '${cost}' needs output ${fits}, got output '${output}'`);
   }
   return { sizes: sizes.slice() as number[], cost, output, hidden };
 }
@@ -82,12 +92,15 @@ export function paramCount(sizes: readonly number[]): number {
 export class Network {
   readonly sizes: readonly number[];
   readonly cost: CostName;
-  readonly output: 'sigmoid' | 'softmax';
+  readonly output: OutputName;
   readonly hidden: HiddenActivation;
   readonly seed: number;
   /** @internal */ readonly desc: DeviceArray;
   /** @internal */ readonly params: DeviceArray;
-  private disposed = false;
+  /** @internal What continues between train() calls. */
+  readonly run = new Run();
+  /** @internal */ disposed = false;
+  private training = false;
 
   /** @internal Use xent.network() or xent.loadNetwork(). */
   constructor(readonly backend: Backend, arch: Architecture, seed: number, params: Float32Array) {
@@ -98,7 +111,7 @@ export class Network {
     this.seed = seed;
     const L = arch.sizes.length - 1;
     this.desc = backend.alloc('i32', 5 + L);
-    this.desc.write([L, ACT[arch.hidden], ACT[arch.output], COST[arch.cost], ...arch.sizes]);
+    this.desc.write([L, HIDDEN[arch.hidden], OUTPUTS[arch.output].act, COST[arch.cost], ...arch.sizes]);
     this.params = backend.alloc('f32', paramCount(arch.sizes));
     this.params.write(params);
   }
@@ -126,6 +139,48 @@ export class Network {
   /** @internal Throws if disposed. */
   live(fn: string): void {
     if (this.disposed) rangeError(fn, 'this network was disposed');
+  }
+
+  /** @internal Marks the network as training (one train() at a time); returns the release. */
+  claim(fn: string): () => void {
+    if (this.training) rangeError(fn, 'this network is already training (await the running train() first)');
+    this.training = true;
+    return () => {
+      this.training = false;
+    };
+  }
+
+  /** @internal Checks a dataset against the network's input size, outputs and target range. */
+  check(fn: string, name: string, data: unknown): Dataset {
+    return checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1], OUTPUTS[this.output].cold);
+  }
+
+  /** Epochs done in the network's run (they continue across train() calls and checkpoints). */
+  get epoch(): number {
+    return this.run.epoch;
+  }
+
+  /** @internal The optimiser state buffer for `key` (kept while the key stays; a new one is zeroed). */
+  optimizerState(key: string, config: TrainConfig): DeviceArray {
+    const run = this.run;
+    if (run.optimizer?.key !== key) {
+      run.resetOptimizer();
+      run.optimizer = { key, state: this.backend.alloc('f32', this.backend.optimizerStateBytes(this.desc, config) / 4) };
+    }
+    return run.optimizer.state;
+  }
+
+  /** Forgets the optimiser's state (velocities, moments, step count): the next train() starts it afresh. */
+  resetOptimizer(): void {
+    this.live('resetOptimizer');
+    if (this.training) rangeError('resetOptimizer', 'this network is training');
+    this.run.resetOptimizer();
+  }
+
+  /** The run as a JSON-serialisable checkpoint; xent.loadCheckpoint(checkpoint) continues it exactly. */
+  checkpoint(): Checkpoint {
+    this.live('checkpoint');
+    return checkpointOf(this);
   }
 
   /** A copy of the parameters (W_1, b_1, W_2, b_2, … flattened, row-major). */
@@ -164,7 +219,7 @@ export class Network {
 
   /** Copies a dataset into the backend's memory. */
   upload(fn: string, name: string, data: unknown): DeviceData {
-    const d = checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    const d = this.check(fn, name, data);
     // Bytes stay bytes in the backend too (a quarter of the memory and of the gather's traffic); the
     // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
     // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
@@ -210,9 +265,7 @@ export class Network {
     inputs.write(x);
     try {
       const z = this.logits({ inputs, labels: null, targets: null, count: p.rows });
-      const a = new Float32Array(z.length);
-      if (this.output === 'softmax') this.backend.softmax(z, a, p.rows, this.sizes[this.sizes.length - 1]!, false);
-      else this.backend.sigmoid(z, a);
+      const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, this.sizes[this.sizes.length - 1]!);
       const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
       return like(outP, a, true) as Prediction<T>;
     } finally {
@@ -220,7 +273,7 @@ export class Network {
     }
   }
 
-  /** Trains the network in place with mini-batch SGD; resolves to the per-epoch history. */
+  /** Trains the network in place (mini-batch SGD, Nesterov or Adam), continuing its run; resolves to the per-epoch history. */
   train(trainingData: Dataset, options: TrainOptions): Promise<TrainingHistory> {
     return train(this, trainingData, options);
   }
@@ -229,7 +282,7 @@ export class Network {
   accuracy(data: Dataset): number {
     const fn = 'accuracy';
     this.live(fn);
-    const d = checkDataset(fn, 'data', data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    const d = this.check(fn, 'data', data);
     const K = this.sizes[this.sizes.length - 1]!;
     return accuracyOf(this.evaluate(fn, d), classes(d, K), K);
   }
@@ -241,8 +294,43 @@ export class Network {
     const o = checkOptions(fn, options, ['lambda', 'regularization']);
     const lambda = o.lambda === undefined ? 0 : checkNumber(fn, 'lambda', o.lambda, { min: 0 });
     const reg = checkChoice(fn, 'regularization', o.regularization, ['l2', 'l1'] as const, 'l2');
-    const d = checkDataset(fn, 'data', data, this.sizes[0], this.sizes[this.sizes.length - 1]) as Dataset;
+    const d = this.check(fn, 'data', data);
     return costOf(this, this.evaluate(fn, d), d) + penalty(this, lambda, reg, d.count);
+  }
+
+  /**
+   * @internal The mean gradient (1/n)·Σ_x ∂C_x/∂θ of the data cost over the examples (no regularisation),
+   * in parameters()' layout, computed by the backend's training kernels without updating anything.
+   */
+  meanGradient(data: Dataset): Float32Array {
+    const fn = 'meanGradient';
+    this.live(fn);
+    const d = this.check(fn, 'data', data);
+    const be = this.backend;
+    const cap = Math.max(1, Math.min(GRADIENT_CHUNK, d.count));
+    const layer = OUTPUTS[this.output];
+    const config: TrainConfig = {
+      eta: 1, lambda: 0, n: 1, momentum: 0, dropout: 0, smoothing: 0, smoothOffset: 0, cold: layer.cold, optimizer: OPT_GRADIENT,
+      regularization: REG_NONE, batchSize: cap, cap, stored: d.count, shift: 0, width: 0, height: 0, beta1: 0, beta2: 0, epsilon: 0,
+    };
+    const dev = this.upload(fn, 'data', d);
+    const owned = [dev.inputs, dev.labels, dev.targets];
+    try {
+      const state = be.alloc('f32', be.optimizerStateBytes(this.desc, config) / 4);
+      const order = be.alloc('i32', d.count);
+      const rng = be.alloc('u32', 1);
+      const work = be.networkWork(this.desc, cap);
+      owned.push(state, order, rng, work);
+      order.write(Int32Array.from({ length: d.count }, (_, i) => i));
+      rng.write([1]);
+      const result = be.networkTrain({ desc: this.desc, params: this.params, state, work, inputs: dev.inputs, labels: dev.labels,
+        targets: dev.targets, classWeights: null, order, rng }, config, 0, d.count);
+      if (result !== TRAIN_FINITE) rangeError(fn, 'the gradient is not finite');
+      const sums = state.read(STATE_HEADER_BYTES / 4) as Float32Array;
+      return sums.map((g) => g / Math.max(1, d.count));
+    } finally {
+      for (const a of owned) a?.free();
+    }
   }
 
   private evaluate(fn: string, d: Dataset): Float32Array {
@@ -277,10 +365,12 @@ export class Network {
     return describeNetworkLine(this, this.disposed);
   }
 
-  /** Frees the network's backend memory. */
+  /** Frees the network's backend memory (not while it trains: abort the run first). */
   dispose(): void {
     if (this.disposed) return;
+    if (this.training) rangeError('dispose', 'this network is training; abort it (options.signal) and await train() first');
     this.disposed = true;
+    this.run.resetOptimizer();
     this.desc.free();
     this.params.free();
   }

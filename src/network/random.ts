@@ -1,16 +1,26 @@
 // Seeded randomness for networks: the same seed gives the same weights and the same shuffles on every
 // backend and engine (the generator is integer arithmetic; Gaussians use Math.log/cos/sqrt in float64).
 
-/** mulberry32: uniform floats in [0, 1) from a 32-bit seed. */
-export function uniformSource(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
+/** A mulberry32 stream whose 32-bit state can be read and saved (a fresh stream's state is its seed). */
+export class Mulberry32 {
+  constructor(public state: number) {
+    this.state = state >>> 0;
+  }
+
+  /** The next uniform float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }
+}
+
+/** mulberry32: uniform floats in [0, 1) from a 32-bit seed. */
+export function uniformSource(seed: number): () => number {
+  const stream = new Mulberry32(seed);
+  return () => stream.next();
 }
 
 /** Standard normal samples by Box–Muller from a uniform source. */

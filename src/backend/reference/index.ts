@@ -6,7 +6,8 @@ import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
 import { gemmF32, matmulF32 } from './matmul.js';
-import { networkForward, networkTrain, networkWork, type ReferenceWork } from './network.js';
+import { networkForward, networkTrain, networkWork, parameterCount, type ReferenceWork } from './network.js';
+import { optimizerStateBytes } from './optimizers.js';
 
 /** Work memory of the reference network kernels (an object of buffers, not one array). */
 class RefWork extends RefArray {
@@ -41,9 +42,12 @@ export function createReferenceBackend(): Backend {
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
     networkForward: (desc, params, w, cap, inputs, count, outZ) =>
       networkForward(host(desc), host(params), work(w), cap, inputsOf(inputs), count, host(outZ)),
-    networkTrain: (desc, params, velocity, w, cap, inputs, labels, targets, order, from, to, batchSize, hyper, regKind, rng) =>
-      networkTrain(host(desc), host(params), opt(velocity), work(w), cap, inputsOf(inputs), opt(labels), opt(targets),
-        host(order), from, to, batchSize, host(hyper), regKind, host(rng)),
+    optimizerStateBytes: (desc, config) => optimizerStateBytes(parameterCount(host(desc)), config),
+    networkTrain: (a, config, from, to) =>
+      networkTrain({
+        desc: host(a.desc), params: host(a.params), state: host(a.state), work: work(a.work), inputs: inputsOf(a.inputs),
+        labels: opt(a.labels), targets: opt(a.targets), classWeights: opt(a.classWeights), order: host(a.order), rng: host(a.rng),
+      }, config, from, to),
     liveBytes: () => 0,
     dispose: () => {},
   };

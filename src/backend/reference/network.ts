@@ -1,13 +1,12 @@
 // Plain-TypeScript twin of assembly/network.ts: the same layouts, the same steps in the same order,
 // f32 storage (Float32Array) with f64 intermediates. Derivations are in the AssemblyScript file.
 import { inputsAsFloat32 } from '../../data/dataset.js';
+import type { TrainConfig } from '../backend.js';
+import {
+  ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH, COST_QUADRATIC, OPT_SGD, REG_L1, STATE_HEADER_BYTES, STATE_STEP, TRAIN_FINITE,
+} from '../contract.js';
 import { gemmF32, matmulF32 } from './matmul.js';
-
-const ACT_SIGMOID = 0;
-const ACT_TANH = 1;
-const ACT_SOFTMAX = 3;
-const COST_QUADRATIC = 1;
-const REG_L1 = 2;
+import { optimizerStep, stateArrays } from './optimizers.js';
 const f = Math.fround;
 
 interface Layout {
@@ -28,6 +27,12 @@ function weightOffset(sizes: number[], l: number): number {
   let off = 0;
   for (let j = 1; j < l; j++) off += sizes[j]! * sizes[j - 1]! + sizes[j]!;
   return off;
+}
+
+/** Parameters of the network described by desc (twin of parameterCount). */
+export function parameterCount(desc: Int32Array): number {
+  const { L, sizes } = layout(desc);
+  return weightOffset(sizes, L + 1);
 }
 
 /** Work buffers of the reference kernels for batches of up to cap rows. */
@@ -145,45 +150,111 @@ export function networkForward(desc: Int32Array, params: Float32Array, work: Ref
   }
 }
 
-/** Mini-batch SGD over order[from..to): forward, output error, backprop, update (twin of networkTrain). */
-export function networkTrain(desc: Int32Array, params: Float32Array, velocity: Float32Array | null, work: ReferenceWork,
-  _cap: number, inputs: Float32Array | Uint8Array, labels: Uint8Array | null, targets: Float32Array | null, order: Int32Array,
-  from: number, to: number, batchSize: number, hyper: Float32Array, regKind: number, rngState: Uint32Array): void {
-  const n = layout(desc);
+/** The host arrays of a networkTrain call. */
+export interface ReferenceTrainArrays {
+  desc: Int32Array;
+  params: Float32Array;
+  state: Float32Array;
+  work: ReferenceWork;
+  inputs: Float32Array | Uint8Array;
+  labels: Uint8Array | null;
+  targets: Float32Array | null;
+  classWeights: Float32Array | null;
+  order: Int32Array;
+  rng: Uint32Array;
+}
+
+/** Copies example idx to row r of A_0, moved by kind (1 up, 2 down, 3 left, 4 right; twin of gatherShifted). */
+function gather(c: TrainConfig, inputs: Float32Array | Uint8Array, a0: Float32Array, s0: number, idx: number, kind: number, r: number): void {
+  const row = inputsAsFloat32(inputs, idx * s0, (idx + 1) * s0);
+  if (kind === 0) {
+    a0.set(row, r * s0);
+    return;
+  }
+  const k = c.shift;
+  const dx = kind === 3 ? -k : kind === 4 ? k : 0;
+  const dy = kind === 1 ? -k : kind === 2 ? k : 0;
+  a0.fill(0, r * s0, (r + 1) * s0);
+  for (let y = 0; y < c.height; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= c.height) continue;
+    for (let x = Math.max(0, dx); x < Math.min(c.width, c.width + dx); x++) a0[r * s0 + y * c.width + x] = row[sy * c.width + x - dx]!;
+  }
+}
+
+/** Output error δ_L of the batch's rows (twin of outputError); returns Σ δ in f32. */
+function outputError(n: Layout, c: TrainConfig, t: ReferenceTrainArrays, delta: Float32Array, start: number, rows: number): number {
+  const sL = n.sizes[n.L]!;
+  const aL = t.work.a[n.L]!;
+  const cold = f(c.cold);
+  const s = f(c.smoothing);
+  const off = f(c.smoothOffset);
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = t.order[start + r]!;
+    const idx = c.shift ? v % c.stored : v;
+    const label = t.labels ? t.labels[idx]! : -1;
+    let weight = 1;
+    if (t.classWeights) {
+      if (t.labels) weight = t.classWeights[label]!;
+      else {
+        weight = 0;
+        for (let k = 0; k < sL; k++) weight = f(weight + f(t.classWeights[k]! * f(f(t.targets![idx * sL + k]! - cold) / f(1 - cold))));
+      }
+    }
+    for (let k = 0; k < sL; k++) {
+      const a = aL[r * sL + k]!;
+      let y = t.labels ? (k === label ? 1 : cold) : t.targets![idx * sL + k]!;
+      if (s > 0) y = f(f(y * f(1 - s)) + off);
+      let d = f(a - y);
+      if (n.cost === COST_QUADRATIC) d = f(d * derivative(a, n.outputAct));
+      if (t.classWeights) d = f(d * weight);
+      delta[r * sL + k] = d;
+      sum = f(sum + d);
+    }
+  }
+  return sum;
+}
+
+/** Mini-batches over order[from..to): forward, output error, backprop, optimiser step (twin of networkTrain). */
+export function networkTrain(t: ReferenceTrainArrays, c: TrainConfig, from: number, to: number): number {
+  const n = layout(t.desc);
   const { L, sizes } = n;
-  const [eta, lambda, count, mu, dropout] = hyper as unknown as [number, number, number, number, number];
+  const { params, work } = t;
+  const dropout = f(c.dropout);
   const mask = dropout > 0 ? work.mask : null;
   const keep = f(1 / f(1 - dropout));
-  const decay = f(f(eta * lambda) / count);
+  const eta = f(c.eta);
+  const decay = f(f(eta * f(c.lambda)) / f(c.n));
+  const arrays = stateArrays(c);
+  const fused = c.optimizer === OPT_SGD && arrays === 0 && c.regularization !== REG_L1;
+  const P = params.length;
+  const s1 = arrays > 0 ? new Float32Array(t.state.buffer, t.state.byteOffset + STATE_HEADER_BYTES, P) : null;
+  const s2 = arrays > 1 ? new Float32Array(t.state.buffer, t.state.byteOffset + STATE_HEADER_BYTES + 4 * P, P) : null;
+  const step = new Uint32Array(t.state.buffer, t.state.byteOffset + STATE_STEP, 1);
   const s0 = sizes[0]!;
-  const sL = sizes[L]!;
-  for (let start = from; start < to; start += batchSize) {
-    const rows = Math.min(batchSize, to - start);
+  let batch = 0;
+  for (let start = from; start < to; start += c.batchSize, batch++) {
+    const rows = Math.min(c.batchSize, to - start);
     for (let r = 0; r < rows; r++) {
-      const idx = order[start + r]!;
-      work.a[0]!.set(inputsAsFloat32(inputs, idx * s0, (idx + 1) * s0), r * s0);
+      const v = t.order[start + r]!;
+      if (c.shift) gather(c, t.inputs, work.a[0]!, s0, v % c.stored, Math.floor(v / c.stored), r);
+      else gather(c, t.inputs, work.a[0]!, s0, v, 0, r);
     }
     if (mask) {
       let off = 0;
       for (let l = 1; l < L; l++) {
-        for (let k = 0; k < sizes[l]!; k++) mask[off + k] = uniform(rngState) >= dropout ? keep : 0;
+        for (let k = 0; k < sizes[l]!; k++) mask[off + k] = uniform(t.rng) >= dropout ? keep : 0;
         off += sizes[l]!;
       }
     }
     forwardRows(n, params, work, rows, false, mask);
     let delta = work.d0;
     let next = work.d1;
-    const aL = work.a[L]!;
-    for (let r = 0; r < rows; r++) {
-      const idx = order[start + r]!;
-      for (let k = 0; k < sL; k++) {
-        const a = aL[r * sL + k]!;
-        const y = labels ? (k === labels[idx] ? 1 : 0) : targets![idx * sL + k]!;
-        let d = f(a - y);
-        if (n.cost === COST_QUADRATIC) d = f(d * f(a * f(1 - a)));
-        delta[r * sL + k] = d;
-      }
-    }
+    const sum = outputError(n, c, t, delta, start, rows);
+    if (!Number.isFinite(sum)) return batch;
+    step[0] = step[0]! + 1;
+    const tStep = step[0]!;
     let maskOff = 0;
     for (let l = 1; l < L; l++) maskOff += sizes[l]!;
     const scale = f(eta / rows);
@@ -191,6 +262,7 @@ export function networkTrain(desc: Int32Array, params: Float32Array, velocity: F
       const s = sizes[l]!;
       const p = sizes[l - 1]!;
       const wOff = weightOffset(sizes, l);
+      const bOff = wOff + s * p;
       const aPrev = work.a[l - 1]!;
       for (let k = 0; k < s; k++) {
         let acc = 0;
@@ -212,34 +284,16 @@ export function networkTrain(desc: Int32Array, params: Float32Array, velocity: F
           }
         }
       }
-      if (!velocity && regKind !== REG_L1) {
+      if (fused) {
         gemmF32(delta, aPrev, params.subarray(wOff, wOff + s * p), s, rows, p, true, false, -scale, f(1 - decay));
       } else {
         matmulF32(delta, aPrev, work.g, s, rows, p, true, false);
-        update(params, wOff, work.g, s * p, velocity, scale, decay, mu, regKind);
+        optimizerStep(c, params, wOff, work.g, s * p, s1, s2, rows, c.regularization, tStep);
       }
-      update(params, wOff + s * p, work.gb, s, velocity, scale, 0, mu, 0);
+      optimizerStep(c, params, bOff, work.gb, s, s1, s2, rows, 0, tStep);
       [delta, next] = [next, delta];
     }
   }
-}
-
-function update(params: Float32Array, off: number, g: Float32Array, count: number, v: Float32Array | null,
-  scale: number, decay: number, mu: number, regKind: number): void {
-  for (let i = 0; i < count; i++) {
-    const wi = params[off + i]!;
-    if (!v && regKind !== REG_L1) {
-      params[off + i] = f(wi * f(1 - decay)) - f(g[i]! * scale);
-      continue;
-    }
-    const r = regKind === REG_L1 ? Math.sign(wi) : wi;
-    const step = f(f(g[i]! * scale) + f(decay * r));
-    if (v) {
-      const vi = f(f(mu * v[off + i]!) - step);
-      v[off + i] = vi;
-      params[off + i] = wi + vi;
-    } else {
-      params[off + i] = wi - step;
-    }
-  }
+  for (let i = 0; i < P; i++) if (!Number.isFinite(params[i]!)) return batch - 1;
+  return TRAIN_FINITE;
 }
