@@ -20,8 +20,8 @@ const sizes = [];
 for (const [name, file, doc] of builds) {
   const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
   sizes.push(bytes.length);
-  text += `/** ${doc} (${bytes.length} bytes), base64. */\nexport const ${name} = '${bytes.toString('base64')}';\n`;
+  text += `/** ${doc} (${bytes.length} bytes), base64. */\nexport const ${name}: string = '${bytes.toString('base64')}';\n`;
 }
 writeFileSync(tmp, text);
 renameSync(tmp, target);
-console.log(`embedded ${sizes.join(' + ')} bytes of WASM`);
+console.error(`embedded ${sizes.join(' + ')} bytes of WASM`);
