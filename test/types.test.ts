@@ -2,6 +2,7 @@
 // first (tsc -p test): each `const x: T = …` must compile, and each @ts-expect-error must be an error
 // (an unused one fails the check), so a type that widens back to a union breaks the suite.
 import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
 import { createXent, type Packed } from '../src/index.js';
 import { backends } from './helpers.js';
 
@@ -56,3 +57,19 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('util.inspect (console.log) of instances and networks', () => {
+  it('prints one line naming what it is', async () => {
+    const ref = await createXent({ backend: 'reference' });
+    const wasm = await createXent({ simd: 'plain' });
+    expect(inspect(ref)).toBe('[xent reference]');
+    expect(inspect(wasm)).toBe('[xent wasm plain 1 thread]');
+    expect(Object.keys(wasm)).not.toContain('inspect'); // the hook is not part of the API's keys
+    const net = wasm.network([784, 30, 10], { cost: 'log-likelihood', hidden: 'relu' });
+    expect(inspect(net)).toBe('Network 784-30-10 log-likelihood (relu hidden, softmax output)');
+    expect(inspect(ref.network([4, 2]))).toBe('Network 4-2 cross-entropy');
+    net.dispose();
+    expect(inspect(net)).toBe('Network 784-30-10 log-likelihood (relu hidden, softmax output) [disposed]');
+    expect(inspect({ net: ref.network([2, 2]) })).toBe('{ net: Network 2-2 cross-entropy }');
+  });
+});
