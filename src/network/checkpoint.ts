@@ -5,7 +5,7 @@
 import type { Backend, TrainConfig } from '../backend/backend.js';
 import { REG_NONE } from '../backend/contract.js';
 import { rangeError, typeError } from '../errors.js';
-import { fromJSON, toJSON, type NetworkJSON } from './format.js';
+import { fromJSON, parsedJSON, toJSON, type NetworkJSON } from './format.js';
 import type { Network } from './network.js';
 import { STATE_KEYS } from './optimizers.js';
 import { replay, type RunRng } from './run.js';
@@ -100,14 +100,7 @@ function finiteWeights(fn: string, field: string, v: unknown, length: number): F
 /** Rebuilds a network and its run from a checkpoint (object or JSON text) on backend `be`. */
 export function loadCheckpoint(be: Backend, source: unknown): Network {
   const fn = 'loadCheckpoint';
-  let c: unknown = source;
-  if (typeof source === 'string') {
-    try {
-      c = JSON.parse(source);
-    } catch (e) {
-      rangeError(fn, `checkpoint is not valid JSON (${(e as Error).message})`);
-    }
-  }
+  const c = parsedJSON(fn, 'checkpoint', source);
   if (!isObject(c)) typeError(fn, 'checkpoint must be an object (net.checkpoint()) or its JSON text');
   if (c.format !== 'xent-checkpoint') rangeError(fn, `format must be 'xent-checkpoint', got ${JSON.stringify(c.format)}`);
   if (c.version !== CHECKPOINT_VERSION) rangeError(fn, `version must be ${CHECKPOINT_VERSION}, got ${JSON.stringify(c.version)}`);
@@ -129,7 +122,7 @@ export function loadCheckpoint(be: Backend, source: unknown): Network {
         orderOrigin: u32('orderOrigin'), shuffles: u32('shuffles'), examples: integer(fn, 'rng.examples', c.rng.examples, 1, 2 ** 31 - 1),
         stream: u32('stream'), dropout: u32('dropout', 1),
       };
-      run.order = replay(run.rng);
+      replay(run.rng); // fails now on a corrupt stream; the order itself is rebuilt by the next train()
     }
     if (c.optimizer !== null) {
       if (!isObject(c.optimizer)) rangeError(fn, 'optimizer must be an object or null');

@@ -39,17 +39,20 @@ function finite(fn: string, name: string, v: unknown): number {
   return v;
 }
 
+/** `source` parsed when it is JSON text (a RangeError naming `noun` when it is not valid), else itself. */
+export function parsedJSON(fn: string, noun: string, source: unknown): unknown {
+  if (typeof source !== 'string') return source;
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (e) {
+    rangeError(fn, `${noun} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /** Reads a network2.py (or xent) JSON text or object; throws RangeError naming the bad field. */
 export function fromJSON(be: Backend, source: unknown, seed = 1): Network {
   const fn = 'loadNetwork';
-  let data: unknown = source;
-  if (typeof source === 'string') {
-    try {
-      data = JSON.parse(source);
-    } catch (e) {
-      rangeError(fn, `model is not valid JSON (${(e as Error).message})`);
-    }
-  }
+  const data = parsedJSON(fn, 'model', source);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) typeError(fn, 'model must be a JSON object or its text');
   const d = data as Record<string, unknown>;
   for (const key of ['sizes', 'weights', 'biases', 'cost']) if (!(key in d)) rangeError(fn, `model has no "${key}" field`);

@@ -122,11 +122,11 @@ export async function train(net: Network, trainingData: Dataset, options: TrainO
         bestAccuracy = report.evaluationAccuracy;
         history.bestEpoch = epoch;
       }
+      const stop = policy.observe(report, () => net.params.read() as Float32Array);
       if (o.onEpoch && (await o.onEpoch(report)) === false) {
         history.stopped = 'callback';
         break;
       }
-      const stop = policy.observe(report, () => net.params.read() as Float32Array);
       if (stop) {
         history.stopped = stop;
         break;
