@@ -108,6 +108,8 @@ for (const backend of backends) {
         for (let j = 0; j < want.length; j++) expect(Math.abs(got.data[j]! - want[j]!)).toBeLessThan(1e-5);
       }
       expect(Buffer.from(net.toONNX({ producerName: 'my-app' })).includes('my-app')).toBe(true);
+      const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      expect(Buffer.from(net.toONNX()).includes(`\x1a${String.fromCharCode(version.length)}${version}`)).toBe(true); // producer_version (field 3) follows package.json
       expectBadInput(() => net.toONNX({ opset: 12 }), /^toONNX: opset must be ≥ 13/);
       expectBadInput(() => net.toONNX({ opset: 22 }), /^toONNX: opset must be ≤ 21/);
       expectBadInput(() => net.toONNX({ producer: 'x' } as never), /^toONNX: unknown option "producer"/);
