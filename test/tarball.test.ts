@@ -59,6 +59,17 @@ describe('the packed tarball', () => {
     expect(statSync(path.join(unpacked, 'dist/backend/wasm-binary.d.ts')).size).toBeLessThan(2000);
   });
 
+  it('the build steps print nothing on stdout (so `npm pack --json` prints JSON only)', () => {
+    // embed-wasm rewrites src/backend/wasm-binary.ts atomically and cts-types regenerates dist/cjs/types,
+    // both with the same content; bundle.mjs (esbuild, logLevel 'warning') is not re-run while other test
+    // files may be loading its output.
+    for (const script of ['scripts/embed-wasm.mjs', 'scripts/cts-types.mjs']) {
+      const r = spawnSync(process.execPath, [path.join(root, script)], { cwd: root, encoding: 'utf8' });
+      expect(r.status, script).toBe(0);
+      expect(r.stdout, script).toBe('');
+    }
+  });
+
   it('@arethetypeswrong/cli finds no problem for xent and xent/mnist', () => {
     const r = spawnSync(bin('attw'), [tarball, '--format', 'json'], { encoding: 'utf8' });
     const report = JSON.parse(r.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
