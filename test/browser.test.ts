@@ -4,7 +4,7 @@
 // a Web Worker with shared memory, with the same results as one thread. A page that is not isolated
 // gets a clear error instead. Under CI=true a missing Chromium fails the suite; elsewhere these tests
 // are reported as skipped.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,16 +23,21 @@ describe('Chromium is available where CI runs the browser tests', () => {
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>xent</title><body></body>';
 
-/** Serves the bundle and a blank page; /isolated/ adds the COOP/COEP headers that enable SharedArrayBuffer. */
+/**
+ * Serves the bundle (and the chunk of threaded builds it imports lazily) and a blank page; /isolated/
+ * adds the COOP/COEP headers that enable SharedArrayBuffer.
+ */
 function serve(): Promise<Server> {
-  const bundle = readFileSync(new URL('../dist/browser/xent.js', import.meta.url));
+  const dir = new URL('../dist/browser/', import.meta.url);
+  const files = new Map(readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => [f, readFileSync(new URL(f, dir))]));
   const server = createServer((req, res) => {
     const isolated = req.url?.startsWith('/isolated/') ?? false;
     const headers: Record<string, string> = isolated
       ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
       : {};
-    if (req.url?.endsWith('/xent.js')) {
-      res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(bundle);
+    const file = files.get(req.url?.split('/').pop() ?? '');
+    if (file) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(file);
     } else if (req.url === '/' || req.url === '/isolated/') {
       res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end(PAGE);
     } else {

@@ -35,12 +35,12 @@ describe('the network kernels’ contract', () => {
         record[name] = type === 'f64' ? 0.1 + i : type === 'f32' ? 0.5 + i : 1000 + i;
       });
       const out = be.heap.alloc(8 * CONFIG_LAYOUT.length);
-      be.withConfig(record as ConfigRecord, (cfg) => be.kernels.configEcho(cfg, out));
+      be.withConfig(record as ConfigRecord, record as ConfigRecord, (cfg) => be.kernels.configEcho(cfg, out));
       const echoed = Array.from(new Float64Array(be.kernels.memory.buffer, out, CONFIG_LAYOUT.length));
       expect(echoed).toEqual(CONFIG_LAYOUT.map(([name]) => record[name]));
       // The encoder writes little-endian at the declared offsets.
       const buf = new ArrayBuffer(CONFIG_BYTES);
-      encodeConfig(record as ConfigRecord, buf, 0);
+      encodeConfig(record as ConfigRecord, record as ConfigRecord, buf, 0);
       expect(new DataView(buf).getFloat64(C.CFG_BETA2, true)).toBe(record.beta2);
       expect(new DataView(buf).getInt32(C.CFG_BATCH, true)).toBe(record.batchSize);
       be.dispose();

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -53,15 +54,40 @@ describe('package', () => {
     expect(esm).toBe('10 7 function');
   });
 
+  it("'xent/browser' and the browser condition of 'xent' resolve to the browser build, with its types", () => {
+    const resolve = (conditions: string[]) => execFileSync(process.execPath, [...conditions, '--input-type=module', '-e',
+      "console.log(import.meta.resolve('xent'), import.meta.resolve('xent/browser'))"], { cwd: root, encoding: 'utf8' }).trim().split(' ');
+    const browser = new URL('../dist/browser/xent.js', import.meta.url).href;
+    expect(resolve(['--conditions=browser'])).toEqual([browser, browser]);
+    expect(resolve([])).toEqual([new URL('../dist/index.js', import.meta.url).href, browser]);
+    const dts = readFileSync(new URL('../dist/browser/xent.d.ts', import.meta.url), 'utf8');
+    expect(dts).toContain("export * from '../index.js'");
+  });
+
   it('ships type declarations for the public API', () => {
     const dts = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
     for (const name of ['createXent', 'Xent', 'BinaryOptions', 'Network', 'TrainOptions', 'Dataset']) expect(dts).toContain(name);
   });
 
-  it('the browser bundle is one self-contained ES module with the WASM inlined', () => {
-    const bundle = readFileSync(new URL('../dist/browser/xent.js', import.meta.url), 'utf8');
-    expect(bundle).not.toMatch(/\bfrom\s*["']/); // no imports left
-    expect(bundle).toMatch(/AGFzbQ/); // "\0asm" in base64: the module is inside
+  it('the browser bundle is one ES module that imports each WASM build, as a chunk of its own, when first used', () => {
+    const dir = new URL('../dist/browser/', import.meta.url);
+    const bundle = readFileSync(new URL('xent.js', dir), 'utf8');
+    const chunks = [...bundle.matchAll(/\bimport\(\s*["'](\.\/[^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    expect(chunks.map((c) => c.replace(/-[A-Z0-9]{8}\.js$/, '')).sort())
+      .toEqual(['./xent-wasm-binary', './xent-wasm-binary-relaxed', './xent-wasm-binary-relaxed-threads', './xent-wasm-binary-threads']);
+    expect(bundle.replace(/\bimport\(\s*["']\.\/[^"']+["']\s*\)/g, '')).not.toMatch(/\bimport\b|\bfrom\s*["']/); // no other import
+    const modules = (text: string) => (text.match(/["'][A-Za-z0-9+/]{20000,}={0,2}["']/g) ?? [])
+      .map((s) => inflateSync(Buffer.from(s.slice(1, -1), 'base64')));
+    expect(modules(bundle)).toHaveLength(0); // no build inline: a page loads only the one it runs
+    for (const chunk of chunks) {
+      const [wasm, ...more] = modules(readFileSync(new URL(chunk, dir), 'utf8'));
+      expect(more).toHaveLength(0);
+      expect(wasm!.subarray(0, 4).toString('latin1')).toBe('\0asm');
+      const module = new WebAssembly.Module(wasm!);
+      // The threaded builds import their (shared) memory; the others own theirs.
+      expect(WebAssembly.Module.imports(module).some((i) => i.kind === 'memory'), chunk).toBe(chunk.includes('threads'));
+      expect(WebAssembly.validate(wasm!), chunk).toBe(true); // this process has relaxed SIMD (vitest's flag)
+    }
     expect(bundle).not.toMatch(/\bimport\s*\(\s*["']node:/); // no Node built-in is imported …
     // … the one it names, worker_threads, is looked up at run time under Node only (threads: 2).
     expect(new Set(bundle.match(/node:[a-z_]+/g))).toEqual(new Set(['node:worker_threads']));

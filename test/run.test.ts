@@ -177,16 +177,19 @@ for (const backend of backends) {
 
     it('monitors cost with minDelta, and the schedule watches the training cost', async () => {
       const net = xent.network([6, 8, 3], { seed: 6 });
+      const minDelta = 0.04;
       const h = await net.train(train, { ...base, eta: 1, momentum: 0.5, epochs: 15,
-        earlyStopping: { monitor: 'evaluationCost', minDelta: 0.001 } });
+        earlyStopping: { monitor: 'evaluationCost', minDelta } });
       const costs = h.evaluationCost;
-      // The best under minDelta: a new best must beat the old by more than 0.001.
+      // The best under minDelta: a new best must beat the old by more than minDelta…
       let best = costs[0]!;
       let at = 1;
       costs.forEach((c, i) => {
-        if (c < best - 0.001) [best, at] = [c, i + 1];
+        if (c < best - minDelta) [best, at] = [c, i + 1];
       });
       expect(h.bestEpoch).toBe(at);
+      // …which is not simply the lowest cost here (so the test sees minDelta).
+      expect(costs.indexOf(Math.min(...costs)) + 1).not.toBe(at);
       expect(net.totalCost(valid)).toBeCloseTo(best, 12);
       const s = xent.network([6, 8, 3], { seed: 6 });
       const hs = await s.train(train, { batchSize: 7, eta: 1e-6, epochs: 40, schedule: { patience: 1, monitor: 'trainingCost' } });

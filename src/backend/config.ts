@@ -7,8 +7,8 @@ import {
   CFG_REGULARIZATION, CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH,
 } from './contract.js';
 
-/** Every field of the record: TrainConfig and the addresses of the arrays (0 = absent). */
-export interface ConfigRecord extends TrainConfig {
+/** The addresses of a call's arrays in the record (0 = absent). */
+export interface ConfigAddresses {
   inputs: number;
   labels: number;
   targets: number;
@@ -18,6 +18,12 @@ export interface ConfigRecord extends TrainConfig {
   /** 1 when the inputs are bytes standing for byte/255, 0 for f32. */
   inputBytes: number;
 }
+
+/** Every field of the record: TrainConfig and the addresses of the arrays. */
+export interface ConfigRecord extends TrainConfig, ConfigAddresses {}
+
+/** A call without arrays (sizing the optimiser state): every address 0. */
+export const NO_ADDRESSES: ConfigAddresses = { inputs: 0, labels: 0, targets: 0, classWeights: 0, order: 0, rng: 0, inputBytes: 0 };
 
 /** The record's fields in increasing offset order, with the type the kernels read them as. */
 export const CONFIG_LAYOUT: readonly (readonly [keyof ConfigRecord, number, 'f32' | 'i32' | 'f64'])[] = [
@@ -35,10 +41,10 @@ export const CONFIG_LAYOUT: readonly (readonly [keyof ConfigRecord, number, 'f32
 export const CONFIG_BYTES = CFG_BYTES;
 
 /** Writes the record at byte `offset` of `buffer` (little-endian, as WebAssembly memory is). */
-export function encodeConfig(record: ConfigRecord, buffer: ArrayBufferLike, offset: number): void {
+export function encodeConfig(config: TrainConfig, addresses: ConfigAddresses, buffer: ArrayBufferLike, offset: number): void {
   const view = new DataView(buffer, offset, CFG_BYTES);
   for (const [key, at, type] of CONFIG_LAYOUT) {
-    const v = record[key];
+    const v = key in addresses ? addresses[key as keyof ConfigAddresses] : config[key as keyof TrainConfig];
     if (type === 'f32') view.setFloat32(at, v, true);
     else if (type === 'i32') view.setInt32(at, v, true);
     else view.setFloat64(at, v, true);

@@ -3,9 +3,9 @@
 // copies inputs in, runs one kernel and copies outputs out.
 import { instantiate } from '@assemblyscript/loader';
 import type { Backend, DeviceArray, DeviceType, Floats, HostArray, TrainArrays, TrainConfig } from './backend.js';
-import { CONFIG_BYTES, encodeConfig, type ConfigRecord } from './config.js';
+import { CONFIG_BYTES, encodeConfig, NO_ADDRESSES, type ConfigAddresses } from './config.js';
 import { Heap } from './heap.js';
-import { wasmBase64, wasmRelaxedBase64, wasmRelaxedThreadsBase64, wasmThreadsBase64 } from './wasm-binary.js';
+import { compileXentModule, relaxedSimdSupported, type SimdFlavor } from './wasm-module.js';
 import { startWorker, threadsUnavailable, WORKER_FAILED, type WorkerThread } from './worker.js';
 
 /** The raw kernel exports of assembly/index.ts (pointers are byte offsets). */
@@ -72,28 +72,8 @@ class WasmArray implements DeviceArray {
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-/** Which build of the kernels: f32x4 SIMD, or SIMD with relaxed multiply-add. */
-export type SimdFlavor = 'plain' | 'relaxed';
-
-const compiled: Partial<Record<string, Promise<WebAssembly.Module>>> = {};
-
-let relaxedSupport: boolean | undefined;
-
-/** Whether this engine accepts relaxed SIMD (Chrome ≥ 114; Node 20 only with --experimental-wasm-relaxed-simd). */
-export function relaxedSimdSupported(): boolean {
-  relaxedSupport ??= WebAssembly.validate(decodeBase64(wasmRelaxedBase64)); // a fact of the engine: cached
-  return relaxedSupport;
-}
-
-/** Compiles an embedded module once per process (a compiled module is immutable and shareable). */
-function compileXentModule(flavor: SimdFlavor, threads: boolean): Promise<WebAssembly.Module> {
-  const key = `${flavor}${threads ? '-threads' : ''}`;
-  const base64 = threads
-    ? (flavor === 'relaxed' ? wasmRelaxedThreadsBase64 : wasmThreadsBase64)
-    : (flavor === 'relaxed' ? wasmRelaxedBase64 : wasmBase64);
-  compiled[key] ??= WebAssembly.compile(decodeBase64(base64));
-  return compiled[key];
-}
+/** The build flavours and the relaxed-SIMD probe (src/backend/wasm-module.ts). */
+export { relaxedSimdSupported, type SimdFlavor };
 
 /** Pages of the shared memory's maximum (asconfig.json "maximumMemory": 4 GiB). */
 const MAX_PAGES = 65536;
@@ -103,13 +83,6 @@ function largestScratch(k: Kernels): number {
   const big = 1 << 20;
   let bytes = 0;
   for (const ta of [0, 1]) for (const tb of [0, 1]) bytes = Math.max(bytes, k.matmulScratchBytes(big, big, big, ta, tb));
-  return bytes;
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 
@@ -142,11 +115,6 @@ function ptr(be: WasmBackend, a: DeviceArray | null): number {
     throw new TypeError('xent: array belongs to another backend');
   }
   return a.ptr;
-}
-
-/** A full record: the configuration and the arrays' addresses (all 0 unless given). */
-function record(config: TrainConfig, addresses?: Partial<ConfigRecord>): ConfigRecord {
-  return { ...config, inputs: 0, labels: 0, targets: 0, classWeights: 0, order: 0, rng: 0, inputBytes: 0, ...addresses };
 }
 
 /** Kernels from assembly/ behind the Backend contract. */
@@ -286,11 +254,11 @@ export class WasmBackend implements Backend {
     this.checkWorker();
   }
 
-  /** Runs `body` with the address of a training-configuration record holding `record`, then frees it. */
-  withConfig<T>(record: ConfigRecord, body: (cfg: number) => T): T {
+  /** Runs `body` with the address of a training-configuration record of config and addresses, then frees it. */
+  withConfig<T>(config: TrainConfig, addresses: ConfigAddresses, body: (cfg: number) => T): T {
     const cfg = this.heap.alloc(CONFIG_BYTES);
     try {
-      encodeConfig(record, this.kernels.memory.buffer, cfg);
+      encodeConfig(config, addresses, this.kernels.memory.buffer, cfg);
       return body(cfg);
     } finally {
       this.heap.free(cfg);
@@ -298,17 +266,17 @@ export class WasmBackend implements Backend {
   }
 
   optimizerStateBytes(desc: DeviceArray, config: TrainConfig): number {
-    return this.withConfig(record(config), (cfg) => this.kernels.optimizerStateBytes(ptr(this, desc), cfg));
+    return this.withConfig(config, NO_ADDRESSES, (cfg) => this.kernels.optimizerStateBytes(ptr(this, desc), cfg));
   }
 
   networkTrain(arrays: TrainArrays, config: TrainConfig, from: number, to: number): number {
     const a = arrays;
-    const rec = record(config, {
+    const addresses: ConfigAddresses = {
       inputs: ptr(this, a.inputs), labels: ptr(this, a.labels), targets: ptr(this, a.targets),
       classWeights: ptr(this, a.classWeights), order: ptr(this, a.order), rng: ptr(this, a.rng),
       inputBytes: a.inputs.type === 'u8' ? 1 : 0,
-    });
-    const result = this.withConfig(rec, (cfg) =>
+    };
+    const result = this.withConfig(config, addresses, (cfg) =>
       this.kernels.networkTrain(ptr(this, a.desc), ptr(this, a.params), ptr(this, a.state), ptr(this, a.work), cfg, from, to, this.ctrl));
     this.checkWorker();
     return result;

@@ -245,7 +245,7 @@ export function decodeOnnx(bytes: Uint8Array): { arch: InteropArchitecture; para
     const f = decodeFields(fn, `model.opset_import[${i}]`, b);
     return { domain: text(fn, `model.opset_import[${i}].domain`, bytesField(fn, `model.opset_import[${i}].domain`, f, F.opset.domain)), version: intField(fn, `model.opset_import[${i}].version`, f, F.opset.version, 0) };
   });
-  if (!opsets.some((o) => o.domain === '' || o.domain === 'ai.onnx')) rangeError(fn, 'model.opset_import does not import the default ONNX opset');
+  if (!opsets.some((o) => o.domain === '' || o.domain === 'ai.onnx')) rangeError(fn, 'model.opset_import lacks the default ONNX operator set (domain "")');
   const graphBytes = bytesField(fn, 'model.graph', model, F.model.graph);
   if (!graphBytes) rangeError(fn, 'model.graph is missing');
   const graph = decodeFields(fn, 'model.graph', graphBytes);
