@@ -225,6 +225,15 @@ for (const backend of backends) {
         expect(net.epoch).toBe(2);
         net.dispose();
       }
+      // Nothing measured after the epoch: the kernels' own check stops it at the mini-batch that broke.
+      const quiet = xent.network([6, 16, 16, 3], { seed: 3, hidden: 'relu' });
+      const start = quiet.parameters();
+      const hq = await quiet.train(train, { batchSize: 7, eta: 1e30, epochs: 3 });
+      expect(hq.stopped).toBe('diverged');
+      expect(hq.diverged!.epoch).toBe(1);
+      expect(hq.diverged!.batch).toBeLessThan(13);
+      expect(bits(quiet.parameters())).toBe(bits(start));
+      quiet.dispose();
       // With early stopping the best epoch comes back instead (the run's best, from the earlier call).
       const net = xent.network([6, 8, 3], { seed: 3 });
       const h = await net.train(train, { ...base, epochs: 6, earlyStopping: {} });
