@@ -30,9 +30,9 @@ for (const [file, builds] of Object.entries(files)) {
   for (const [name, wasm, doc] of builds) {
     const bytes = readFileSync(new URL(`../build/${wasm}`, import.meta.url));
     sizes.push(bytes.length);
-    text += `/** ${doc} (${bytes.length} bytes), deflated (zlib), base64. */\nexport const ${name} = '${deflateSync(bytes, { level: 9 }).toString('base64')}';\n`;
+    text += `/** ${doc} (${bytes.length} bytes), deflated (zlib), base64. */\nexport const ${name}: string = '${deflateSync(bytes, { level: 9 }).toString('base64')}';\n`;
   }
   writeFileSync(tmp, text);
   renameSync(tmp, target);
 }
-console.log(`embedded ${sizes.join(' + ')} bytes of WASM`);
+console.error(`embedded ${sizes.join(' + ')} bytes of WASM`);

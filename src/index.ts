@@ -1,7 +1,12 @@
 // xent: exact cross-entropy losses, information measures and the networks they train.
 export { createXent } from './xent.js';
-export type { Xent, XentGrad, XentValueAndGrad, ValueAndGrad, XentOptions, LossValue, Gradient, Activation, RowValues } from './xent.js';
-export type { Vector, Batch, Packed, Input } from './tensor.js';
+export type {
+  Xent, XentGrad, XentValueAndGrad, ValueAndGrad, XentOptions, LossValue, Gradient, Activation, RowValues, Reduced, BinaryRows,
+  LogLossRows, LogLossLabels,
+} from './xent.js';
+export type { Vector, Batch, Packed, Input, Like, Elementwise, PerRow, Product, Prediction } from './tensor.js';
+export type { OnnxExportOptions } from './interop/onnx.js';
+export type { SafetensorsOptions } from './interop/safetensors-read.js';
 export type { InfoOptions } from './info.js';
 export type { BinaryOptions } from './losses/binary.js';
 export type { CategoricalOptions, SparseOptions, Labels } from './losses/categorical.js';

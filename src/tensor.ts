@@ -14,6 +14,27 @@ export type Batch = number[][] | Packed;
 /** Any numeric input. */
 export type Input = Vector | Batch;
 
+/** A result taken element-wise from input T (a gradient, an activation): T's container and float type. */
+export type Like<T> = T extends number[][] ? number[][]
+  : T extends Packed<infer D extends Float32Array | Float64Array> ? Packed<D>
+  : T extends Float32Array ? Float32Array
+  : T extends Float64Array ? Float64Array
+  : number[];
+/** Float64 values element-wise in T's layout (unreduced binary cross-entropy): a typed vector gives a Float64Array. */
+export type Elementwise<T> = T extends number[][] ? number[][]
+  : T extends Packed ? Packed<Float64Array>
+  : T extends number[] ? number[]
+  : Float64Array;
+/** matmul's result for left operand A: number[][] for number[][], else { data: Float32Array, shape }. */
+export type Product<A> = A extends Packed ? Packed<Float32Array> : number[][];
+/** A network's outputs for input T (float32 values): number[] / number[][] for plain arrays, else Float32Array-backed. */
+export type Prediction<T> = T extends number[][] ? number[][]
+  : T extends Packed ? Packed<Float32Array>
+  : T extends number[] ? number[]
+  : Float32Array;
+/** One value per row of T: a number for a vector (one row), number[] for number[][], a Float64Array for { data, shape }. */
+export type PerRow<T> = T extends Packed ? Float64Array : T extends number[][] ? number[] : number;
+
 /** A parsed input: a contiguous row-major array and how the caller laid it out. */
 export interface Parsed {
   /** The caller's numbers, row-major: the caller's own typed array when it was one, else a Float64Array. */

@@ -22,7 +22,10 @@ import { matmul, type MatmulOptions } from './matmul.js';
 import { loadCheckpoint, type Checkpoint } from './network/checkpoint.js';
 import { fromJSON, type NetworkJSON } from './network/format.js';
 import { Network, type NetworkOptions } from './network/network.js';
-import type { Batch, Input, Packed } from './tensor.js';
+import { describeXent, inspectSymbol } from './inspect.js';
+import { fromONNX } from './interop/onnx-read.js';
+import { fromSafetensors, type SafetensorsOptions } from './interop/safetensors-read.js';
+import type { Batch, Elementwise, Input, Like, Packed, PerRow, Product } from './tensor.js';
 
 /** Options of createXent. */
 export interface XentOptions {
@@ -57,74 +60,110 @@ export type Activation = Gradient;
 /** A value per row: a number for a vector input. */
 export type RowValues = number | number[] | Float64Array;
 
-type Reduced<O> = O & { reduction?: 'mean' | 'sum' };
-type Unreduced<O> = O & { reduction: 'none' };
+/** The value of a loss called with options O: a number when reduced ('mean' by default, or 'sum'), `Rows` with reduction 'none'. */
+export type Reduced<O, Rows> = O extends undefined ? number
+  : O extends { reduction: 'none' } ? Rows
+  : O extends { reduction: 'mean' | 'sum' } ? number
+  : 'reduction' extends keyof O ? number | Rows
+  : number;
+/** Unreduced binary cross-entropy of predictions T: per element, or per row under compat 'keras' (Keras' mean over the last axis). */
+export type BinaryRows<T, O> = O extends { compat: 'keras' } ? PerRow<T>
+  : O extends { compat: 'xent' | 'torch' | 'sklearn' } ? Elementwise<T>
+  : 'compat' extends keyof O ? PerRow<T> | Elementwise<T>
+  : Elementwise<T>;
+/** Unreduced log loss: one value per example (number[], or a Float64Array for { data, shape } predictions). */
+export type LogLossRows<T> = T extends Packed ? Float64Array : number[];
+/** Labels of logLoss (numbers or strings, as scikit-learn takes them). */
+export type LogLossLabels = readonly (number | string)[] | ArrayLike<number>;
 
-/** Gradients of every loss and information measure, with the same arguments as the value. */
+/** Gradients of every loss and information measure, with the same arguments as the value, in the layout and float type of the input they are taken with respect to. */
 export interface XentGrad {
-  entropy(p: Input, options?: InfoOptions): Gradient;
-  crossEntropy(p: Input, q: Input, options?: InfoOptions): Gradient;
-  klDivergence(p: Input, q: Input, options?: InfoOptions): Gradient;
-  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): Gradient;
-  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): Gradient;
-  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): Gradient;
-  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): Gradient;
-  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): Gradient;
+  /** ∂H(p)/∂p. */
+  entropy<T extends Input>(p: T, options?: InfoOptions): Like<T>;
+  /** ∂H(p, q)/∂q. */
+  crossEntropy<T extends Input>(p: Input, q: T, options?: InfoOptions): Like<T>;
+  /** ∂D(p‖q)/∂q. */
+  klDivergence<T extends Input>(p: Input, q: T, options?: InfoOptions): Like<T>;
+  /** ∂BCE/∂predictions (∂/∂logits with fromLogits). */
+  binaryCrossEntropy<T extends Input>(predictions: T, targets: Input, options?: BinaryOptions): Like<T>;
+  /** ∂CE/∂predictions (∂/∂logits with fromLogits: softmax(z) − y). */
+  categoricalCrossEntropy<T extends Input>(predictions: T, targets: Input, options?: CategoricalOptions): Like<T>;
+  /** ∂CE/∂predictions with integer labels. */
+  sparseCategoricalCrossEntropy<T extends Input>(predictions: T, labels: Labels, options?: SparseOptions): Like<T>;
+  /** ∂(½‖a − y‖²)/∂a. */
+  quadraticCost<T extends Input>(predictions: T, targets: Input, options?: QuadraticOptions): Like<T>;
+  /** ∂logLoss/∂yPred. */
+  logLoss<T extends Input>(yTrue: LogLossLabels, yPred: T, options?: LogLossOptions): Like<T>;
 }
 
 /** A loss value and its gradient, computed in one kernel pass. */
-export interface ValueAndGrad<V> {
+export interface ValueAndGrad<V, G = Gradient> {
   value: V;
-  grad: Gradient;
+  grad: G;
 }
 
 /** Value and gradient of every loss together (one pass, one copy in): what a training loop needs. */
 export interface XentValueAndGrad {
-  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): ValueAndGrad<LossValue>;
-  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): ValueAndGrad<LossValue>;
-  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): ValueAndGrad<LossValue>;
-  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): ValueAndGrad<LossValue>;
-  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): ValueAndGrad<LossValue>;
+  /** Binary cross-entropy and its gradient. */
+  binaryCrossEntropy<T extends Input, O extends BinaryOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): ValueAndGrad<Reduced<O, BinaryRows<T, O>>, Like<T>>;
+  /** Categorical cross-entropy and its gradient. */
+  categoricalCrossEntropy<T extends Input, O extends CategoricalOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>;
+  /** Sparse categorical cross-entropy and its gradient. */
+  sparseCategoricalCrossEntropy<T extends Input, O extends SparseOptions | undefined = undefined>(predictions: T, labels: Labels, options?: O): ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>;
+  /** Quadratic cost and its gradient. */
+  quadraticCost<T extends Input, O extends QuadraticOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>;
+  /** scikit-learn's log_loss and its gradient. */
+  logLoss<T extends Input, O extends LogLossOptions | undefined = undefined>(yTrue: LogLossLabels, yPred: T, options?: O): ValueAndGrad<Reduced<O, LogLossRows<T>>, Like<T>>;
 }
 
 /** The xent API on one backend. */
 export interface Xent {
+  /** 'wasm' or 'reference'. */
   readonly backend: 'wasm' | 'reference';
   /** The WASM build in use ('plain' or 'relaxed' SIMD); null on the reference backend. */
   readonly simd: 'plain' | 'relaxed' | null;
   /** Threads the kernels run on (1, or 2 with createXent({ threads: 2 })). */
   readonly threads: 1 | 2;
-  entropy(p: Input, options?: InfoOptions): RowValues;
-  crossEntropy(p: Input, q: Input, options?: InfoOptions): RowValues;
-  klDivergence(p: Input, q: Input, options?: InfoOptions): RowValues;
-  perplexity(p: Input, q?: Input, options?: InfoOptions): RowValues;
-  perplexity(p: Input, options?: InfoOptions): RowValues;
-  sigmoid(z: Input): Activation;
-  softmax(z: Input): Activation;
-  logSoftmax(z: Input): Activation;
-  binaryCrossEntropy(predictions: Input, targets: Input, options?: Reduced<BinaryOptions>): number;
-  binaryCrossEntropy(predictions: Input, targets: Input, options: Unreduced<BinaryOptions>): LossValue;
-  binaryCrossEntropy(predictions: Input, targets: Input, options?: BinaryOptions): LossValue;
-  categoricalCrossEntropy(predictions: Input, targets: Input, options?: Reduced<CategoricalOptions>): number;
-  categoricalCrossEntropy(predictions: Input, targets: Input, options: Unreduced<CategoricalOptions>): RowValues;
-  categoricalCrossEntropy(predictions: Input, targets: Input, options?: CategoricalOptions): RowValues;
-  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: Reduced<SparseOptions>): number;
-  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options: Unreduced<SparseOptions>): RowValues;
-  sparseCategoricalCrossEntropy(predictions: Input, labels: Labels, options?: SparseOptions): RowValues;
-  quadraticCost(predictions: Input, targets: Input, options?: Reduced<QuadraticOptions>): number;
-  quadraticCost(predictions: Input, targets: Input, options: Unreduced<QuadraticOptions>): RowValues;
-  quadraticCost(predictions: Input, targets: Input, options?: QuadraticOptions): RowValues;
-  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: Reduced<LogLossOptions>): number;
-  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options: Unreduced<LogLossOptions>): RowValues;
-  logLoss(yTrue: readonly (number | string)[] | ArrayLike<number>, yPred: Input, options?: LogLossOptions): RowValues;
+  /** Entropy H(p) = −Σ p log p: a number for a vector, one value per row for a batch. */
+  entropy<T extends Input>(p: T, options?: InfoOptions): PerRow<T>;
+  /** Cross-entropy H(p, q) = −Σ p log q, per row of p. */
+  crossEntropy<T extends Input>(p: T, q: Input, options?: InfoOptions): PerRow<T>;
+  /** KL divergence D(p‖q) = Σ p log(p/q), per row of p. */
+  klDivergence<T extends Input>(p: T, q: Input, options?: InfoOptions): PerRow<T>;
+  /** Perplexity e^H(p, q) (or e^H(p) without q), per row of p. */
+  perplexity<T extends Input>(p: T, q?: Input, options?: InfoOptions): PerRow<T>;
+  /** Perplexity e^H(p) of p's own entropy. */
+  perplexity<T extends Input>(p: T, options?: InfoOptions): PerRow<T>;
+  /** σ(z) element-wise, in z's layout and float type. */
+  sigmoid<T extends Input>(z: T): Like<T>;
+  /** Row-wise softmax (max subtracted), in z's layout and float type. */
+  softmax<T extends Input>(z: T): Like<T>;
+  /** Row-wise log-softmax, in z's layout and float type. */
+  logSoftmax<T extends Input>(z: T): Like<T>;
+  /** Binary cross-entropy on probabilities or logits: a number, or per element with reduction 'none'. */
+  binaryCrossEntropy<T extends Input, O extends BinaryOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): Reduced<O, BinaryRows<T, O>>;
+  /** Categorical cross-entropy against one-hot or soft targets: a number, or per row with reduction 'none'. */
+  categoricalCrossEntropy<T extends Input, O extends CategoricalOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): Reduced<O, PerRow<T>>;
+  /** Categorical cross-entropy against integer labels: a number, or per row with reduction 'none'. */
+  sparseCategoricalCrossEntropy<T extends Input, O extends SparseOptions | undefined = undefined>(predictions: T, labels: Labels, options?: O): Reduced<O, PerRow<T>>;
+  /** Quadratic cost ½‖a − y‖²: a number, or per row with reduction 'none'. */
+  quadraticCost<T extends Input, O extends QuadraticOptions | undefined = undefined>(predictions: T, targets: Input, options?: O): Reduced<O, PerRow<T>>;
+  /** scikit-learn's log_loss(yTrue, yPred): a number, or per example with reduction 'none'. */
+  logLoss<T extends Input, O extends LogLossOptions | undefined = undefined>(yTrue: LogLossLabels, yPred: T, options?: O): Reduced<O, LogLossRows<T>>;
+  /** Gradients of every loss, with the same arguments. */
   readonly grad: XentGrad;
+  /** Value and gradient of every loss from one pass. */
   readonly valueAndGrad: XentValueAndGrad;
-  /** C = op(A)·op(B) in float32. */
-  matmul(a: Batch, b: Batch, options?: MatmulOptions): number[][] | Packed<Float32Array>;
+  /** C = op(A)·op(B) in float32: number[][] for a number[][] `a`, { data: Float32Array, shape } for a packed one. */
+  matmul<A extends Batch>(a: A, b: Batch, options?: MatmulOptions): Product<A>;
   /** A new multilayer perceptron with seeded weights, e.g. network([784, 30, 10], { cost: 'cross-entropy' }). */
   network(sizes: number[], options?: NetworkOptions): Network;
   /** A network from network2.py's JSON format (text or object). */
   loadNetwork(json: string | NetworkJSON): Network;
+  /** A network from ONNX model bytes: a chain of Gemm (or MatMul + Add) and Sigmoid / Tanh / Relu / Softmax, as net.toONNX() or PyTorch write it. */
+  fromONNX(bytes: Uint8Array | ArrayBuffer): Network;
+  /** A network from safetensors bytes (an nn.Sequential state dict); options give the architecture a file without xent's metadata lacks. */
+  fromSafetensors(bytes: Uint8Array | ArrayBuffer, options?: SafetensorsOptions): Network;
   /** A network and its run from net.checkpoint() (object or JSON text): its next train() continues exactly. */
   loadCheckpoint(checkpoint: string | Checkpoint): Network;
   /** Bytes of WASM memory this instance holds (0 on the reference backend). */
@@ -199,52 +238,68 @@ function named(name: string, e: unknown): unknown {
 
 /** Builds the API object over a backend. */
 export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, threads: 1 | 2 = 1): Xent {
-  const grad: XentGrad = {
-    entropy: (p, o) => entropyGrad(be, p, o) as Gradient,
-    crossEntropy: (p, q, o) => crossEntropyGrad(be, p, q, o) as Gradient,
-    klDivergence: (p, q, o) => klDivergenceGrad(be, p, q, o) as Gradient,
-    binaryCrossEntropy: (a, y, o) => binaryCrossEntropyGrad(be, a, y, o) as Gradient,
-    categoricalCrossEntropy: (a, y, o) => categoricalCrossEntropyGrad(be, a, y, o) as Gradient,
-    sparseCategoricalCrossEntropy: (a, y, o) => sparseCategoricalCrossEntropyGrad(be, a, y, o) as Gradient,
-    quadraticCost: (a, y, o) => quadraticCostGrad(be, a, y, o) as Gradient,
-    logLoss: (y, a, o) => logLossGrad(be, y, a, o) as Gradient,
-  };
+  // The front-end functions validate and shape their results at run time (tensor.ts like/perRow), so
+  // each returns `unknown`; the casts below state the layout those functions produce for each input type.
+  const grad = {
+    entropy: <T extends Input>(p: T, o?: InfoOptions) => entropyGrad(be, p, o) as Like<T>,
+    crossEntropy: <T extends Input>(p: Input, q: T, o?: InfoOptions) => crossEntropyGrad(be, p, q, o) as Like<T>,
+    klDivergence: <T extends Input>(p: Input, q: T, o?: InfoOptions) => klDivergenceGrad(be, p, q, o) as Like<T>,
+    binaryCrossEntropy: <T extends Input>(a: T, y: Input, o?: BinaryOptions) => binaryCrossEntropyGrad(be, a, y, o) as Like<T>,
+    categoricalCrossEntropy: <T extends Input>(a: T, y: Input, o?: CategoricalOptions) => categoricalCrossEntropyGrad(be, a, y, o) as Like<T>,
+    sparseCategoricalCrossEntropy: <T extends Input>(a: T, y: Labels, o?: SparseOptions) => sparseCategoricalCrossEntropyGrad(be, a, y, o) as Like<T>,
+    quadraticCost: <T extends Input>(a: T, y: Input, o?: QuadraticOptions) => quadraticCostGrad(be, a, y, o) as Like<T>,
+    logLoss: <T extends Input>(y: LogLossLabels, a: T, o?: LogLossOptions) => logLossGrad(be, y, a, o) as Like<T>,
+  } satisfies XentGrad;
   const valueAndGrad = {
-    binaryCrossEntropy: (a: Input, y: Input, o?: BinaryOptions) => binaryCrossEntropyValueAndGrad(be, a, y, o),
-    categoricalCrossEntropy: (a: Input, y: Input, o?: CategoricalOptions) => categoricalCrossEntropyValueAndGrad(be, a, y, o),
-    sparseCategoricalCrossEntropy: (a: Input, y: Labels, o?: SparseOptions) => sparseCategoricalCrossEntropyValueAndGrad(be, a, y, o),
-    quadraticCost: (a: Input, y: Input, o?: QuadraticOptions) => quadraticCostValueAndGrad(be, a, y, o),
-    logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLossValueAndGrad(be, y, a, o),
-  } as XentValueAndGrad;
+    binaryCrossEntropy: <T extends Input, O extends BinaryOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      binaryCrossEntropyValueAndGrad(be, a, y, o) as ValueAndGrad<Reduced<O, BinaryRows<T, O>>, Like<T>>,
+    categoricalCrossEntropy: <T extends Input, O extends CategoricalOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      categoricalCrossEntropyValueAndGrad(be, a, y, o) as ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>,
+    sparseCategoricalCrossEntropy: <T extends Input, O extends SparseOptions | undefined = undefined>(a: T, y: Labels, o?: O) =>
+      sparseCategoricalCrossEntropyValueAndGrad(be, a, y, o) as ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>,
+    quadraticCost: <T extends Input, O extends QuadraticOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      quadraticCostValueAndGrad(be, a, y, o) as ValueAndGrad<Reduced<O, PerRow<T>>, Like<T>>,
+    logLoss: <T extends Input, O extends LogLossOptions | undefined = undefined>(y: LogLossLabels, a: T, o?: O) =>
+      logLossValueAndGrad(be, y, a, o) as ValueAndGrad<Reduced<O, LogLossRows<T>>, Like<T>>,
+  } satisfies XentValueAndGrad;
   const api = {
     backend: be.name,
     simd,
     threads,
-    entropy: (p: Input, o?: InfoOptions) => entropy(be, p, o),
-    crossEntropy: (p: Input, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o),
-    klDivergence: (p: Input, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o),
-    perplexity: (p: Input, q?: Input | InfoOptions, o?: InfoOptions) => perplexity(be, p, q, o),
-    sigmoid: (z: Input) => sigmoid(be, z),
-    softmax: (z: Input) => softmax(be, z),
-    logSoftmax: (z: Input) => logSoftmax(be, z),
-    binaryCrossEntropy: (a: Input, y: Input, o?: BinaryOptions) => binaryCrossEntropy(be, a, y, o),
-    categoricalCrossEntropy: (a: Input, y: Input, o?: CategoricalOptions) => categoricalCrossEntropy(be, a, y, o),
-    sparseCategoricalCrossEntropy: (a: Input, y: Labels, o?: SparseOptions) => sparseCategoricalCrossEntropy(be, a, y, o),
-    quadraticCost: (a: Input, y: Input, o?: QuadraticOptions) => quadraticCost(be, a, y, o),
-    logLoss: (y: readonly (number | string)[] | ArrayLike<number>, a: Input, o?: LogLossOptions) => logLoss(be, y, a, o),
+    entropy: <T extends Input>(p: T, o?: InfoOptions) => entropy(be, p, o) as PerRow<T>,
+    crossEntropy: <T extends Input>(p: T, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o) as PerRow<T>,
+    klDivergence: <T extends Input>(p: T, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o) as PerRow<T>,
+    perplexity: <T extends Input>(p: T, q?: Input | InfoOptions, o?: InfoOptions) => perplexity(be, p, q, o) as PerRow<T>,
+    sigmoid: <T extends Input>(z: T) => sigmoid(be, z) as Like<T>,
+    softmax: <T extends Input>(z: T) => softmax(be, z) as Like<T>,
+    logSoftmax: <T extends Input>(z: T) => logSoftmax(be, z) as Like<T>,
+    binaryCrossEntropy: <T extends Input, O extends BinaryOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      binaryCrossEntropy(be, a, y, o) as Reduced<O, BinaryRows<T, O>>,
+    categoricalCrossEntropy: <T extends Input, O extends CategoricalOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      categoricalCrossEntropy(be, a, y, o) as Reduced<O, PerRow<T>>,
+    sparseCategoricalCrossEntropy: <T extends Input, O extends SparseOptions | undefined = undefined>(a: T, y: Labels, o?: O) =>
+      sparseCategoricalCrossEntropy(be, a, y, o) as Reduced<O, PerRow<T>>,
+    quadraticCost: <T extends Input, O extends QuadraticOptions | undefined = undefined>(a: T, y: Input, o?: O) =>
+      quadraticCost(be, a, y, o) as Reduced<O, PerRow<T>>,
+    logLoss: <T extends Input, O extends LogLossOptions | undefined = undefined>(y: LogLossLabels, a: T, o?: O) =>
+      logLoss(be, y, a, o) as Reduced<O, LogLossRows<T>>,
     grad,
     valueAndGrad,
-    matmul: (a: Batch, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o),
+    matmul: <A extends Batch>(a: A, b: Batch, o?: MatmulOptions) => matmul(be, a, b, o) as Product<A>,
     network: (sizes: number[], o?: NetworkOptions) => Network.create(be, sizes, o),
     loadNetwork: (json: string | NetworkJSON) => fromJSON(be, json),
+    fromONNX: (bytes: Uint8Array | ArrayBuffer) => fromONNX(be, bytes),
+    fromSafetensors: (bytes: Uint8Array | ArrayBuffer, o?: SafetensorsOptions) => fromSafetensors(be, bytes, o),
     loadCheckpoint: (checkpoint: string | Checkpoint) => loadCheckpoint(be, checkpoint),
     liveBytes: () => be.liveBytes(),
     dispose: () => {
       if (!be.disposed) be.dispose();
     },
-  };
+  } satisfies Xent;
+  // util.inspect / console.log show one line, not the closures (non-enumerable: not part of the API).
+  Object.defineProperty(api, inspectSymbol, { value: () => describeXent(be.name, simd, threads) });
   guard(api, be, '');
-  return api as unknown as Xent;
+  return api;
 }
 
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */

@@ -15,6 +15,14 @@ const CHECKPOINT = await (async () => {
   x.dispose();
   return c;
 })();
+/** The same network as ONNX and safetensors bytes. */
+const [ONNX, SAFETENSORS] = await (async () => {
+  const x = await createXent({ backend: 'reference' });
+  const net = x.loadNetwork(NET);
+  const files = [net.toONNX(), net.toSafetensors()];
+  x.dispose();
+  return files;
+})();
 
 /** [method name, a valid call of it]. */
 export const VALID_CALLS: readonly (readonly [string, (x: Xent) => unknown])[] = [
@@ -34,6 +42,8 @@ export const VALID_CALLS: readonly (readonly [string, (x: Xent) => unknown])[] =
   ['network', (x) => x.network([2, 1])],
   ['loadNetwork', (x) => x.loadNetwork(NET)],
   ['loadCheckpoint', (x) => x.loadCheckpoint(CHECKPOINT)],
+  ['fromONNX', (x) => x.fromONNX(ONNX!)],
+  ['fromSafetensors', (x) => x.fromSafetensors(SAFETENSORS!)],
   ['liveBytes', (x) => x.liveBytes()],
   ['grad.entropy', (x) => x.grad.entropy([0.5, 0.5])],
   ['grad.crossEntropy', (x) => x.grad.crossEntropy([0.5, 0.5], [0.25, 0.75])],

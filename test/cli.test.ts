@@ -168,7 +168,7 @@ describe('xent train', () => {
     writeFileSync(bad, '{"sizes": [784, 10], "weights": [[[1]]]');
     const e = xent('evaluate', bad);
     expect(e.code).toBe(1);
-    expect(e.err).toMatch(/^xent: loadNetwork: model is not valid JSON/);
+    expect(e.err).toMatch(/^xent: \S*bad.json: loadNetwork: model is not valid JSON/);
   });
 
   it('refuses a --save path it cannot write before training', () => {

@@ -20,7 +20,7 @@ const VALID_RUNS = 5000 * SCALE;
 type Rng = () => number;
 type Args = unknown[];
 /** What an argument is, for choosing a bad value that no function accepts in that place. */
-type Slot = 'input' | 'q' | 'labels' | 'yTrue' | 'options' | 'sizes' | 'json' | 'checkpoint';
+type Slot = 'input' | 'q' | 'labels' | 'yTrue' | 'options' | 'sizes' | 'json' | 'checkpoint' | 'bytes' | 'modelOptions';
 
 interface Target {
   name: string;
@@ -200,6 +200,9 @@ add(['loadNetwork'], ['json'], (r, rows, cols) => [r() < 0.5 ? netJson(r, rows, 
 add(['liveBytes'], [], () => []);
 let checkpointOf: (r: Rng, rows: number, cols: number) => unknown = () => undefined; // set once an instance exists
 add(['loadCheckpoint'], ['checkpoint'], (r, rows, cols) => [checkpointOf(r, rows, cols)]);
+let exportOf: (r: Rng, rows: number, cols: number, format: 'onnx' | 'safetensors') => Uint8Array = () => new Uint8Array(0);
+add(['fromONNX'], ['bytes'], (r, rows, cols) => [exportOf(r, rows, cols, 'onnx')]);
+add(['fromSafetensors'], ['bytes', 'modelOptions'], (r, rows, cols) => [exportOf(r, rows, cols, 'safetensors')]);
 
 /** Values no function accepts in an argument's place. */
 const JUNK: Record<Slot, unknown[]> = {
@@ -211,6 +214,9 @@ const JUNK: Record<Slot, unknown[]> = {
   options: [null, 'mean', 5, [], true, { bogus: 1 }, { reduction: 'avg' }, { compat: 'jax' }, { base: 'e' }, { fromLogits: 'yes' }],
   sizes: [null, undefined, 'x', {}, 7, [], [3], [0, 2], [2, -1], [2, 1.5], [2, NaN], [2, 2 ** 21], ['2', 2]],
   checkpoint: [null, undefined, '', '{', 7, true, [], {}, { format: 'xent-checkpoint' }, { format: 'other', version: 1 }],
+  bytes: [null, undefined, 'x', 7, {}, [1, 2], new Uint8Array(0), new Uint8Array(7), Uint8Array.of(8, 7, 18, 200), new Float32Array(4),
+    Uint8Array.of(8, 0, 0, 0, 0, 0, 0, 0, 123, 125)],
+  modelOptions: [null, 'x', 7, { sizes: 'x' }, { hidden: 'swish' }, { output: 'linear' }, { cost: 'hinge' }, { bogus: 1 }],
   json: [null, undefined, '', '{', 'null', 7, true, [], {}, { sizes: [2, 1] }, { sizes: [2, 1], weights: [], biases: [], cost: 'CrossEntropyCost' },
     { sizes: [1, 1], weights: [[[1e39]]], biases: [[[0]]], cost: 'CrossEntropyCost' }, { sizes: [1, 1], weights: [[[0]]], biases: [[[0]]], cost: 'Hinge' }],
 };
@@ -324,6 +330,12 @@ for (const backend of backends) {
         const c = net.checkpoint();
         net.dispose();
         return r() < 0.5 ? c : JSON.stringify(c);
+      };
+      exportOf = (r, rows, cols, format) => {
+        const net = xent.loadNetwork(netJson(r, rows, cols));
+        const bytes = format === 'onnx' ? net.toONNX() : net.toSafetensors();
+        net.dispose();
+        return bytes;
       };
     });
 

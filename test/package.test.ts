@@ -14,13 +14,18 @@ function run(kind: 'cjs' | 'esm', code: string): string {
 }
 
 describe('package', () => {
-  it('exports map lists types first and points at files that exist', () => {
-    for (const [entry, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
-      if (typeof conditions === 'string') continue;
+  it('exports map lists types first in every condition and points at files that exist', () => {
+    const check = (entry: string, conditions: unknown): void => {
+      if (typeof conditions === 'string') {
+        expect(existsSync(new URL(`../${conditions}`, import.meta.url)), `${entry}: ${conditions}`).toBe(true);
+        return;
+      }
       const keys = Object.keys(conditions as object);
-      expect(keys[0], entry).toBe('types');
-      for (const file of Object.values(conditions as Record<string, string>)) expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
-    }
+      // A condition object holding files names its types first (nested import/require objects hold their own).
+      if (Object.values(conditions as object).every((v) => typeof v === 'string')) expect(keys[0], entry).toBe('types');
+      for (const [key, value] of Object.entries(conditions as Record<string, unknown>)) check(`${entry}.${key}`, value);
+    };
+    for (const [entry, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) check(entry, conditions);
     expect(existsSync(new URL(`../${pkg.bin.xent}`, import.meta.url))).toBe(true);
   });
 

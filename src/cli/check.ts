@@ -9,7 +9,7 @@ import { uniformSource } from '../network/random.js';
 import { xentOn, type Xent } from '../xent.js';
 import { UsageError, type FlagSpec } from './args.js';
 import { createWasmBackend, relaxedSimdSupported } from '../backend/wasm.js';
-import { loadModel, out, readModelText } from './common.js';
+import { loadModel, out, readModel } from './common.js';
 import { enableRelaxedSimd } from './simd.js';
 
 /** The flags of `xent check`. */
@@ -44,7 +44,7 @@ export async function check(flags: Record<string, unknown>, positional: readonly
   const tolerance = (flags.tolerance as number | undefined) ?? 1e-3;
   const seed = (flags.seed as number | undefined) ?? 1;
   const simd = (flags.simd as 'auto' | 'plain' | 'relaxed' | undefined) ?? 'auto';
-  const text = positional[0] === undefined ? undefined : await readModelText(positional[0]);
+  const model = positional[0] === undefined ? undefined : await readModel(positional[0]);
   const json = flags.json === true;
   // The gradient check runs on the reference backend (the kernels the cross-check holds the WASM ones to).
   const ref = xentOn(createReferenceBackend());
@@ -57,8 +57,8 @@ export async function check(flags: Record<string, unknown>, positional: readonly
       calls.set(op, { count: c.count + 1, worst: Math.max(c.worst, d) });
     },
   }), flavor, 1);
-  const nets: { name: string; make: (x: Xent) => Network }[] = text !== undefined
-    ? [{ name: positional[0]!, make: (x) => loadModel(x, text) }]
+  const nets: { name: string; make: (x: Xent) => Network }[] = model !== undefined
+    ? [{ name: positional[0]!, make: (x) => loadModel(x, model) }]
     : SMALL.map((o) => ({ name: `${o.output} output, ${o.cost}, ${o.hidden} hidden, 12-8-5`, make: (x: Xent) => x.network([12, 8, 5], { ...o, seed }) }));
   let failed = 0;
   for (const { name, make } of nets) {

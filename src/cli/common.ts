@@ -1,6 +1,7 @@
 // What the commands share: the backend flags (--backend, --simd, --threads), --data, opening an xent
 // instance from them, reading a model file, and the output streams.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { loadMnist, type Mnist } from '../data/mnist.js';
 import { createXent, type Xent } from '../xent.js';
 import type { Network } from '../network/network.js';
@@ -43,8 +44,8 @@ export async function openXent(choice: BackendChoice): Promise<Xent> {
   return createXent({ backend: 'wasm', simd: choice.simd, threads: choice.threads });
 }
 
-/** Reads a model file's text; an unreadable file is a usage error (checked before any work). */
-export async function readModelText(file: string): Promise<string> {
+/** Reads a text file given on the command line (a checkpoint); an unreadable file is a usage error. */
+export async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
@@ -52,10 +53,39 @@ export async function readModelText(file: string): Promise<string> {
   }
 }
 
-/** A network from a model file's text (network2.py JSON); a corrupt model is a runtime error (exit 1). */
-export function loadModel(xent: Xent, text: string): Network {
-  // Model formats chosen by file extension belong to src/cli/export.ts (xent export); JSON is read here.
-  return xent.loadNetwork(text);
+/** The model file formats, by extension. */
+export const MODEL_EXTENSIONS = ['.json', '.onnx', '.safetensors'] as const;
+
+/** A model file's name and bytes, read before any work. */
+export interface ModelFile {
+  file: string;
+  bytes: Uint8Array;
+}
+
+/** Reads a model file (.json network2.py, .onnx or .safetensors); a bad name or unreadable file is a usage error. */
+export async function readModel(file: string): Promise<ModelFile> {
+  const ext = path.extname(file).toLowerCase();
+  if (!(MODEL_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new UsageError(`${file}: a model file must end in ${MODEL_EXTENSIONS.join(', ')}`);
+  }
+  try {
+    return { file, bytes: await readFile(file) };
+  } catch (e) {
+    throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** The network of a model file, by its extension; a corrupt model is a runtime error (exit 1) naming the file. */
+export function loadModel(xent: Xent, model: ModelFile): Network {
+  const ext = path.extname(model.file).toLowerCase();
+  try {
+    if (ext === '.onnx') return xent.fromONNX(model.bytes);
+    if (ext === '.safetensors') return xent.fromSafetensors(model.bytes);
+    return xent.loadNetwork(new TextDecoder().decode(model.bytes));
+  } catch (e) {
+    if (e instanceof Error) e.message = `${model.file}: ${e.message}`;
+    throw e;
+  }
 }
 
 /** Writes a line to stdout. */

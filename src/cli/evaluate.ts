@@ -1,7 +1,7 @@
 // `xent evaluate MODEL.json`: the figures `xent train` prints, for a saved model on one MNIST set:
 // accuracy, loss (mean data cost), penalty (n = the training-set size) and network2.py's total_cost.
 import { UsageError, type FlagSpec } from './args.js';
-import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, loadModel, openXent, out, readModelText } from './common.js';
+import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, loadModel, openXent, out, readModel } from './common.js';
 import { costsOn } from './costs.js';
 
 /** The flags of `xent evaluate`. */
@@ -22,9 +22,9 @@ export async function evaluate(flags: Record<string, unknown>, positional: reado
   const file = positional[0]!;
   const evalSet = (flags.eval as 'validation' | 'test' | 'training' | undefined) ?? 'test';
   const choice = backendChoice(flags);
-  const text = await readModelText(file);
+  const model = await readModel(file);
   const xent = await openXent(choice);
-  const net = loadModel(xent, text);
+  const net = loadModel(xent, model);
   if (net.sizes[0] !== 784) throw new UsageError(`${file}: the network takes ${net.sizes[0]} inputs, MNIST images have 784`);
   const mnist = await loadData(flags);
   const data = mnist[evalSet];

@@ -71,7 +71,7 @@ async function removeStale(abs: string): Promise<void> {
 }
 
 /** Writes `text` to `file` atomically: readers see the old file or the whole new one, never part of it. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
+export async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
   if (!hooked) {
     hooked = true;
     process.on('exit', removeTemporaryFiles);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { CliError, flagHelp, parseArgs, UsageError, type FlagSpec } from './args.js';
 import { check, CHECK_FLAGS } from './check.js';
 import { evaluate, EVALUATE_FLAGS } from './evaluate.js';
+import { exportModel, EXPORT_FLAGS } from './export.js';
 import { removeTemporaryFiles } from './files.js';
 import { predict, PREDICT_FLAGS } from './predict.js';
 import { train, TRAIN_FLAGS } from './train.js';
@@ -27,23 +28,27 @@ const COMMANDS: Record<string, Command> = {
       'weights (by --monitor) unless --no-restore-best; Ctrl-C stops the run and still saves.',
   },
   evaluate: {
-    usage: 'xent evaluate MODEL.json [flags]', summary: 'accuracy, loss, penalty and total_cost of a saved network', flags: EVALUATE_FLAGS, run: evaluate,
+    usage: 'xent evaluate MODEL [flags]', summary: 'accuracy, loss, penalty and total_cost of a saved network', flags: EVALUATE_FLAGS, run: evaluate,
     about: 'The figures `xent train` prints, for a saved model (give train\'s --lambda and --training-size for its penalty).',
   },
   predict: {
-    usage: 'xent predict MODEL.json [IMAGES]', summary: 'outputs for an IDX file, or for JSON lines on stdin', flags: PREDICT_FLAGS, run: predict,
+    usage: 'xent predict MODEL [IMAGES]', summary: 'outputs for an IDX file, or for JSON lines on stdin', flags: PREDICT_FLAGS, run: predict,
     about: 'One JSON line per input: {"class":k,"output":[…]}. IMAGES is an IDX file (MNIST\'s format, bytes\n' +
       'scaled by 1/255, optionally .gz); without it each stdin line is a JSON array of inputs in [0, 1].',
   },
   check: {
-    usage: 'xent check [MODEL.json] [flags]', summary: 'gradient check and WASM-vs-reference cross-check', flags: CHECK_FLAGS, run: check,
+    usage: 'xent check [MODEL] [flags]', summary: 'gradient check and WASM-vs-reference cross-check', flags: CHECK_FLAGS, run: check,
     about: 'Backpropagation against float64 central differences on sampled parameters (net.gradientCheck),\n' +
       'and every kernel of a short training run on the WASM backend repeated on the reference backend\n' +
       '(createXent({ crossCheck: true })). Without a model: small fresh networks of every output layer,\n' +
       'cost and hidden unit. Exit status 1 when a check fails.',
   },
-  // export: src/cli/export.ts (`xent export`, models by file extension) registers here:
-  //   export: { usage: 'xent export …', summary: …, about: …, flags: EXPORT_FLAGS, run: exportModel },
+  export: {
+    usage: 'xent export MODEL [flags]', summary: 'write a saved model as ONNX and/or safetensors', flags: EXPORT_FLAGS,
+    run: (flags, positional) => exportModel(flags, positional),
+    about: 'MODEL is .json (network2.py), .onnx or .safetensors (every command reads all three). ONNX runs in\n' +
+      'ONNX Runtime; safetensors loads into PyTorch nn.Sequential with load_state_dict. Files are written atomically.',
+  },
 };
 
 const OVERVIEW = `xent — cross-entropy networks on WebAssembly SIMD

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { readIdx } from '../data/idx.js';
 import type { Network } from '../network/network.js';
 import { CliError, UsageError, type FlagSpec } from './args.js';
-import { BACKEND_FLAGS, backendChoice, loadModel, openXent, out, readModelText } from './common.js';
+import { BACKEND_FLAGS, backendChoice, loadModel, openXent, out, readModel } from './common.js';
 
 /** The flags of `xent predict`. */
 export const PREDICT_FLAGS: readonly FlagSpec[] = [...BACKEND_FLAGS];
@@ -64,9 +64,9 @@ export async function predict(flags: Record<string, unknown>, positional: readon
   if (positional.length < 1 || positional.length > 2) throw new UsageError('predict needs MODEL.json and optionally an IDX file of inputs (else JSON lines on stdin)');
   const [file, images] = positional as [string, string | undefined];
   const choice = backendChoice(flags);
-  const text = await readModelText(file);
+  const model = await readModel(file);
   const xent = await openXent(choice);
-  const net = loadModel(xent, text);
+  const net = loadModel(xent, model);
   const inputs = net.sizes[0]!;
   if (images !== undefined) {
     const { x, rows } = await readImages(images, inputs);

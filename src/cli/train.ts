@@ -10,7 +10,7 @@ import type { Network } from '../network/network.js';
 import type { EpochReport, TrainingHistory, TrainOptions } from '../network/train.js';
 import type { Xent } from '../xent.js';
 import { CliError, UsageError, type FlagSpec } from './args.js';
-import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, openXent, out, readModelText } from './common.js';
+import { BACKEND_FLAGS, DATA_FLAG, backendChoice, loadData, openXent, out, readText } from './common.js';
 import { epochLine } from './costs.js';
 import { checkWritable, removeTemporaryFiles, writeAtomic } from './files.js';
 import { Progress } from './progress.js';
@@ -98,7 +98,7 @@ async function plan(flags: Record<string, unknown>): Promise<Plan> {
     for (const f of ['sizes', 'cost', 'hidden', 'init', 'seed']) {
       if (flags[f] !== undefined) throw new UsageError(`--${f} cannot be combined with --resume (the checkpoint holds the network and its random stream)`);
     }
-    resumeText = await readModelText(flags.resume as string);
+    resumeText = await readText(flags.resume as string);
   }
   const save = flags.save as string | undefined;
   const checkpoint = flags.checkpoint as string | undefined;

@@ -8,7 +8,10 @@ import {
 } from '../backend/contract.js';
 import { checkDataset, exactBytes, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
-import { parse, like, checkFinite, type Input } from '../tensor.js';
+import { describeNetworkLine, inspectSymbol } from '../inspect.js';
+import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
+import { toSafetensors } from '../interop/safetensors.js';
+import { parse, like, checkFinite, type Input, type Prediction } from '../tensor.js';
 import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
@@ -268,7 +271,7 @@ export class Network {
   }
 
   /** Output activations for one input (a vector) or a batch (rows = examples), in the input's layout. */
-  predict(input: Input): unknown {
+  predict<T extends Input>(input: T): Prediction<T> {
     const fn = 'predict';
     this.live(fn);
     const p = parse(fn, 'input', input);
@@ -284,7 +287,7 @@ export class Network {
       if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
       const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, this.sizes[this.sizes.length - 1]!);
       const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
-      return like(outP, a, true);
+      return like(outP, a, true) as Prediction<T>;
     } finally {
       inputs.free();
     }
@@ -370,6 +373,21 @@ export class Network {
   toJSON(): NetworkJSON {
     this.live('toJSON');
     return toJSON(this);
+  }
+
+  /** The network as ONNX model bytes (Gemm + activation per layer, float32, input "input" [N, s₀], output "output"). */
+  toONNX(options?: OnnxExportOptions): Uint8Array {
+    return toONNX(this, options);
+  }
+
+  /** The parameters as safetensors bytes (nn.Sequential state dict names), the architecture in __metadata__. */
+  toSafetensors(): Uint8Array {
+    return toSafetensors(this);
+  }
+
+  /** One line for console.log / util.inspect, e.g. "Network 784-30-10 cross-entropy". */
+  [inspectSymbol](): string {
+    return describeNetworkLine(this, this.disposed);
   }
 
   /** Frees the network's backend memory (not while it trains: abort the run first). */
