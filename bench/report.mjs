@@ -44,12 +44,16 @@ function peakLines(peak) {
   const chains = [...new Set(peak.rows.map((r) => r.chains))];
   const lines = [`## WASM SIMD peak (GFLOP/s, bench/peak.mjs)`, '',
     `${peak.cpu}: peak mul+add **${peak.peak.plain.toFixed(1)}** GFLOP/s${peak.peak.relaxed ? `, relaxed_madd **${peak.peak.relaxed.toFixed(1)}**` : ''} ` +
-      '(the best variant of each; `dependent`: acc = acc·m + c, `accumulate`: acc += x·k with x loaded, the GEMM micro-kernel\'s shape).', '',
+      '(the best variant of each; `dependent`: acc = acc·m + c; `accumulate`: acc += x·k, x loaded, one load per chain; ' +
+      '`outer`: the GEMM micro-kernel in L1, acc[r][j] += b_j·a_r, a (chains/2)×8 tile: 8 chains = the plain build\'s 4×8, 12 = the relaxed build\'s 6×8; ' +
+      'unroll 4: four steps per loop iteration, each its own basic block, as in the GEMM).', '',
     `| chains | ${chains.join(' | ')} |`, `|---|${chains.map(() => '---').join('|')}|`];
-  for (const shape of ['dependent', 'accumulate']) {
+  for (const shape of ['dependent', 'accumulate', 'outer']) {
     for (const op of ['mul+add', 'relaxed_madd']) {
-      const rs = peak.rows.filter((r) => r.shape === shape && r.op === op);
-      if (rs.length) lines.push(`| ${shape}, ${op} | ${chains.map((c) => rs.find((r) => r.chains === c)?.gflops.toFixed(1) ?? '—').join(' | ')} |`);
+      for (const unroll of [...new Set(peak.rows.map((r) => r.unroll ?? 1))]) {
+        const rs = peak.rows.filter((r) => r.shape === shape && r.op === op && (r.unroll ?? 1) === unroll);
+        if (rs.length) lines.push(`| ${shape}, ${op}, unroll ${unroll} | ${chains.map((c) => rs.find((r) => r.chains === c)?.gflops.toFixed(1) ?? '—').join(' | ')} |`);
+      }
     }
   }
   lines.push('');
@@ -102,6 +106,19 @@ export function report(result, source, { write = true } = {}) {
         const s = speedup(r, p);
         return s === undefined ? '—' : `${s.toFixed(2)}×`;
       }).join(' | ')} |${extra.map(([, f]) => ` ${f(r)} |`).join('')}`);
+    }
+    if (rows.some((r) => r.cpu)) {
+      // the same figures in the process's CPU time (the time slices of other processes left out)
+      lines.push('', `The same, in the process's CPU time (${unit}; a loaded machine's other processes' time slices left out):`, '');
+      lines.push(`| benchmark | ${cols.join(' | ')} | ${others.map((p) => `vs ${p}`).join(' | ')} |`);
+      lines.push(`|---|${cols.map(() => '---').join('|')}|${others.map(() => '---').join('|')}|`);
+      for (const r of rows.filter((x) => x.cpu)) {
+        const c = { ...r, values: r.cpu };
+        lines.push(`| ${r.name} | ${cols.map((n) => fmt(r.cpu[n], unit)).join(' | ')} | ${others.map((p) => {
+          const s = speedup(c, p);
+          return s === undefined ? '—' : `${s.toFixed(2)}×`;
+        }).join(' | ')} |`);
+      }
     }
     if (rows.some((r) => r.accuracy)) {
       lines.push('', suite === 'inference' ? 'Test accuracy of the networks (one epoch on 10,000 images; all three give the same argmax on every test image):' : 'Validation accuracy after the measured epoch (same network, cost, initialisation scale and η):', '');

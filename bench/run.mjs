@@ -222,11 +222,14 @@ async function inference() {
   rows.push(...(await inferenceRows({ quick })));
 }
 
+const suiteSeconds = {};
 const all = { peak: peakSuite, gemm, epoch, inference, losses };
 for (const s of suiteArg.split(',')) {
   if (!all[s]) throw new Error(`unknown suite ${s} (expected ${Object.keys(all).join(', ')})`);
   process.stderr.write(`running ${s}…\n`);
+  const t0 = performance.now();
   await all[s]();
+  suiteSeconds[s] = (performance.now() - t0) / 1000; // how long each suite takes, recorded with the results
 }
 
 const cpu = cpuModel();
@@ -235,7 +238,7 @@ const date = new Date().toISOString();
 const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
 const ortVersion = JSON.parse(readFileSync(new URL('../node_modules/onnxruntime-web/package.json', import.meta.url), 'utf8')).version;
 const load = { start: loadAtStart, end: os.loadavg() }; // 1, 5 and 15 min load averages, as `uptime` shows them
-const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, peak, rows };
+const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, suiteSeconds, peak, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
