@@ -1,6 +1,6 @@
 // The machine's WASM SIMD peak, measured: small AssemblyScript kernels generated here and compiled by
 // asc (bench-only, not part of the library's builds), each running N independent f32x4 accumulator
-// chains in a loop, N = 4, 6, 8, 10, 12. Two shapes of chain:
+// chains in a loop, N = 4, 6, 8, 10, 12. Three shapes of chain:
 //   dependent   acc = acc·m + c            both operations on the chain (latency mul + add per step)
 //   accumulate  acc = acc + x·k            x loaded from L1 each step (one load per chain), only the
 //                                          add is on the chain; the product is independent
@@ -26,8 +26,8 @@ export const SHAPES = ['dependent', 'accumulate', 'outer'];
  */
 export const UNROLLS = [1, 4];
 
-/** AssemblyScript source of one kernel: run(iters, base) steps every chain iters times (iters a multiple of UNROLL). */
-function source(chains, shape, relaxed, UNROLL) {
+/** AssemblyScript source of one kernel: run(iters, base, stop = −1) steps every chain iters times (iters a multiple of unroll). */
+function source(chains, shape, relaxed, unroll) {
   const ids = Array.from({ length: chains }, (_, i) => i);
   // chain i's update in unrolled step u, whose data are at q + 256·u
   const step = (i, u) => {
@@ -45,12 +45,12 @@ function source(chains, shape, relaxed, UNROLL) {
     const x = `v128.load(q, ${o + 16 * i})`;
     return relaxed ? `a${i} = f32x4.relaxed_madd(${x}, k, a${i});` : `a${i} = f32x4.add(a${i}, f32x4.mul(${x}, k));`;
   };
-  const us = Array.from({ length: UNROLL }, (_, u) => u);
+  const us = Array.from({ length: unroll }, (_, u) => u);
   return [
     'export function run(iters: i32, base: usize, stop: i32): f32 {',
     '  const m = f32x4.splat(0.999); const c = f32x4.splat(0.001); const k = f32x4.splat(0.0001);',
     ...ids.map((i) => `  let a${i} = f32x4.splat(${(1 + i / 16).toFixed(4)});`),
-    `  for (let i = 0; i < iters; i += ${UNROLL}) {`,
+    `  for (let i = 0; i < iters; i += ${unroll}) {`,
     // 16 blocks of 256 bytes (4 KiB, L1): the loads change address every step, so nothing is loop-invariant.
     `    const q = base + (<usize>(i & 15) << 8);`,
     ...us.flatMap((u) => [
@@ -60,7 +60,7 @@ function source(chains, shape, relaxed, UNROLL) {
       // a test that is never taken (stop = −1) after every step, as the GEMM's exit tests: each step is
       // its own basic block, so V8 does not hoist the loads of all unrolled steps to the top (spills)
       '    }',
-      ...(u < UNROLL - 1 ? [`    if (i + ${u} == stop) break;`] : []),
+      ...(u < unroll - 1 ? [`    if (i + ${u} == stop) break;`] : []),
     ]),
     '  }',
     `  let s = a0;`,
@@ -71,7 +71,7 @@ function source(chains, shape, relaxed, UNROLL) {
   ].join('\n');
 }
 
-/** One peak kernel, compiled and instantiated: run(iters, 0) → f32 (its 4 KiB of x values filled in). */
+/** One peak kernel, compiled and instantiated: run(iters, 0, −1) → f32 (its 4 KiB of x values filled in). */
 export async function compile(chains, shape, relaxed, unroll = 1) {
   const { error, binary, stderr } = await asc.compileString(source(chains, shape, relaxed, unroll), {
     optimizeLevel: 1, runtime: 'stub', initialMemory: 1, noAssert: true,
