@@ -1,8 +1,11 @@
 // xent benchmarks (tinybench), one process, side by side: xent's WASM builds and reference backend
-// against TensorFlow.js 4.22.0 (wasm and cpu backends, one thread). Every figure is the median of ≥ 5
-// runs. Writes bench/results/<date>.json and docs/performance.md (table + SVG chart).
+// against TensorFlow.js 4.22.0 (wasm and cpu backends, one thread) and, for inference, onnxruntime-web
+// (wasm, one thread). Every figure is the median of ≥ 5 runs. The machine's WASM SIMD peak is measured
+// first (bench/peak.mjs), so GEMM and epochs are also stated as fractions of it; the CPU model and the
+// load average are recorded with the figures. Writes bench/results/<date>.json and docs/performance.md
+// (table + SVG chart).
 //   npm run bench                      (node --experimental-wasm-relaxed-simd bench/run.mjs)
-//   node bench/run.mjs --suite gemm,epoch,losses [--quick]
+//   node bench/run.mjs --suite peak,gemm,epoch,inference,losses [--quick]
 // Run `npm run build` first: this measures the built package (dist/).
 import { Bench } from 'tinybench';
 import os from 'node:os';
@@ -13,12 +16,17 @@ import { uniformSource } from '../dist/network/random.js';
 import { residentGemm, tf, useTf, xentBackends } from './peers.mjs';
 import { tfEpoch } from './tf-network.mjs';
 import { report } from './report.mjs';
+import { cpuModel, measurePeak } from './peak.mjs';
+import { inference as inferenceRows } from './inference.mjs';
+import { epochFlops } from './flops.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const suiteArg = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'gemm,epoch,losses';
+const suiteArg = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'peak,gemm,epoch,inference,losses';
 const RUNS = 5;
 const rows = [];
+let peak; // bench/peak.mjs's result, when the peak suite ran
+const loadAtStart = os.loadavg();
 
 /** Seeded uniform numbers (the library's mulberry32), so every run measures the same inputs. */
 const uniform = uniformSource;
@@ -93,12 +101,27 @@ async function gemm() {
       };
       return [run, () => { ta.dispose(); tb.dispose(); }];
     }));
+    // Products of ≥ 10⁷ multiply-adds (≥ 0.2 ms) are also timed in the process's CPU time, call by call
+    // (one thread only: 'xent 2 threads' would count both): the time slices that other processes of a
+    // loaded machine take do not count there.
+    const cpuMs = {};
+    const flops = 2 * m * k * n;
+    if (m * k * n >= 1e7) {
+      const timed = (name, fn) => () => {
+        const c0 = process.cpuUsage();
+        fn();
+        const c = process.cpuUsage(c0);
+        (cpuMs[name] ??= []).push((c.user + c.system) / 1000);
+      };
+      for (const t of tasks) if (t[0] !== 'xent 2 threads') t[1] = timed(t[0], t[1]);
+      for (const g of peers) g.tasks[0][1] = timed(g.tasks[0][0], g.tasks[0][1]);
+    }
     const result = await medians([{ tasks }, ...peers], m * k * n > 1e8 ? 4000 : 1500);
     peers.forEach((g) => g.done());
-    const flops = 2 * m * k * n;
     rows.push({
       suite: 'gemm', name: `GEMM (${m},${k},${n})`, unit: 'GFLOP/s', higherIsBetter: true,
       values: Object.fromEntries(Object.entries(result).map(([name, r]) => [name, flops / (r.ms * 1e6)])),
+      ...(Object.keys(cpuMs).length ? { cpu: Object.fromEntries(Object.entries(cpuMs).map(([name, v]) => [name, flops / (median(v) * 1e6)])) } : {}),
       samples: Object.fromEntries(Object.entries(result).map(([name, r]) => [name, r.samples])),
     });
     process.stderr.write(`  ${rows.at(-1).name} done\n`);
@@ -150,7 +173,9 @@ async function epoch() {
     }
     values['tfjs wasm'] = median(tfSeconds);
     samples['tfjs wasm'] = runs;
-    rows.push({ suite: 'epoch', name: `MNIST epoch ${sizes.join('-')} batch ${batch}`, unit: 's', higherIsBetter: false, values, samples, accuracy });
+    // The FLOPs of the epoch (bench/flops.mjs), for the floor FLOPs ÷ peak.
+    const flops = epochFlops(sizes, mnist.training.count, batch);
+    rows.push({ suite: 'epoch', name: `MNIST epoch ${sizes.join('-')} batch ${batch}`, unit: 's', higherIsBetter: false, values, samples, accuracy, flops });
     process.stderr.write(`  ${rows.at(-1).name} done\n`);
   }
 }
@@ -204,18 +229,31 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-const all = { gemm, epoch, losses };
+async function peakSuite() {
+  peak = await measurePeak(quick ? { rounds: 3 } : {});
+}
+
+async function inference() {
+  rows.push(...(await inferenceRows({ quick })));
+}
+
+const suiteSeconds = {};
+const all = { peak: peakSuite, gemm, epoch, inference, losses };
 for (const s of suiteArg.split(',')) {
   if (!all[s]) throw new Error(`unknown suite ${s} (expected ${Object.keys(all).join(', ')})`);
   process.stderr.write(`running ${s}…\n`);
+  const t0 = performance.now();
   await all[s]();
+  suiteSeconds[s] = (performance.now() - t0) / 1000; // how long each suite takes, recorded with the results
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const cpu = cpuModel();
 const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${process.execArgv.length ? ` ${process.execArgv.join(' ')}` : ''}, ${os.platform()} ${os.arch()}`;
 const date = new Date().toISOString();
 const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
-const result = { date, machine, quick, tfjs: tfVersion, runsPerFigure: RUNS, rounds: ROUNDS, rows };
+const ortVersion = JSON.parse(readFileSync(new URL('../node_modules/onnxruntime-web/package.json', import.meta.url), 'utf8')).version;
+const load = { start: loadAtStart, end: os.loadavg() }; // 1, 5 and 15 min load averages, as `uptime` shows them
+const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, suiteSeconds, peak, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');
