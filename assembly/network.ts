@@ -330,13 +330,13 @@ function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32): vo
 }
 
 /**
- * Output error δ_L of the batch's rows into delta; returns Σ δ (non-finite when the batch diverged).
+ * Output error δ_L of the batch's rows into delta.
  * Targets: the label's one-hot row (1 for its class, CFG_COLD elsewhere) or the dense target row,
  * smoothed to y·(1 − s) + c. δ = A_L − Y for cross-entropy (sigmoid or tanh) and log-likelihood
  * (softmax), since act' cancels; quadratic: (A_L − Y) ⊙ act'(Z_L). With class weights every row of δ
  * is multiplied by its example's weight w[label], or Σ_k w_k·(y_k − cold)/(1 − cold) for dense targets.
  */
-function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i32, rows: i32): f32 {
+function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i32, rows: i32): void {
   const L = i32At(desc, 0);
   const sL = i32At(desc, 4 + L);
   const outputAct = i32At(desc, 2);
@@ -350,7 +350,6 @@ function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i3
   const s = cfgF32(cfg, CFG_SMOOTHING);
   const c = cfgF32(cfg, CFG_SMOOTH_OFFSET);
   const cold = cfgF32(cfg, CFG_COLD);
-  let sum: f32 = 0;
   for (let r = 0; r < rows; r++) {
     const v = i32At(order, start + r);
     const idx = augmented ? v % stored : v;
@@ -373,10 +372,8 @@ function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i3
       if (quadratic) d *= derivative(a, outputAct);
       if (weights) d *= weight;
       store<f32>(f32p(delta, r * sL + k), d);
-      sum += d;
     }
   }
-  return sum;
 }
 
 /** Whether all count floats at p are finite (x·0 is 0 for finite x, NaN for ±∞ and NaN). */
@@ -436,8 +433,7 @@ export function networkTrain(desc: usize, params: usize, state: usize, work: usi
     forwardRows(desc, params, work, cap, rows, false, mask, ctrl);
     let delta = f32p(work, region(desc, cap, L + R_D0));
     let next = f32p(work, region(desc, cap, L + R_D1));
-    const sum = outputError(desc, cfg, f32p(work, region(desc, cap, L)), delta, start, rows);
-    if (sum - sum != 0) return batch;
+    outputError(desc, cfg, f32p(work, region(desc, cap, L)), delta, start, rows);
     const t = countStep(state);
     // Backward: gradients of layer l, then δ_{l−1} with the old W_l, then the update of layer l.
     let maskOff = 0;
@@ -450,7 +446,8 @@ export function networkTrain(desc: usize, params: usize, state: usize, work: usi
       const w = f32p(params, wOff);
       const b = f32p(w, s * p);
       const aPrev = f32p(work, region(desc, cap, l - 1));
-      // Σ_rows δ_l: non-finite once a weight below the saturated output went infinite (cheap: s values).
+      // Σ_rows δ_l is non-finite when the output error is, or once a weight below a saturated output
+      // went infinite: the divergence check of every mini-batch (s values a layer).
       if (!biasGradient(delta, rows, s, gb)) return batch;
       if (l > 1) {
         // δ_{l−1} with the weights as they were before this step's update.

@@ -182,14 +182,13 @@ function gather(c: TrainConfig, inputs: Float32Array | Uint8Array, a0: Float32Ar
   }
 }
 
-/** Output error δ_L of the batch's rows (twin of outputError); returns Σ δ in f32. */
-function outputError(n: Layout, c: TrainConfig, t: ReferenceTrainArrays, delta: Float32Array, start: number, rows: number): number {
+/** Output error δ_L of the batch's rows (twin of outputError). */
+function outputError(n: Layout, c: TrainConfig, t: ReferenceTrainArrays, delta: Float32Array, start: number, rows: number): void {
   const sL = n.sizes[n.L]!;
   const aL = t.work.a[n.L]!;
   const cold = f(c.cold);
   const s = f(c.smoothing);
   const off = f(c.smoothOffset);
-  let sum = 0;
   for (let r = 0; r < rows; r++) {
     const v = t.order[start + r]!;
     const idx = c.shift ? v % c.stored : v;
@@ -210,10 +209,8 @@ function outputError(n: Layout, c: TrainConfig, t: ReferenceTrainArrays, delta: 
       if (n.cost === COST_QUADRATIC) d = f(d * derivative(a, n.outputAct));
       if (t.classWeights) d = f(d * weight);
       delta[r * sL + k] = d;
-      sum = f(sum + d);
     }
   }
-  return sum;
 }
 
 /** Mini-batches over order[from..to): forward, output error, backprop, optimiser step (twin of networkTrain). */
@@ -251,8 +248,7 @@ export function networkTrain(t: ReferenceTrainArrays, c: TrainConfig, from: numb
     forwardRows(n, params, work, rows, false, mask);
     let delta = work.d0;
     let next = work.d1;
-    const sum = outputError(n, c, t, delta, start, rows);
-    if (!Number.isFinite(sum)) return batch;
+    outputError(n, c, t, delta, start, rows);
     step[0] = step[0]! + 1;
     const tStep = step[0]!;
     let maskOff = 0;
