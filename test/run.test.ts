@@ -284,6 +284,15 @@ for (const backend of backends) {
       await expect(net.train(train, { batchSize: 10, eta: 0.5, epochs: 2 ** 31 })).rejects.toThrow(/train: epochs must be ≤ 2147483647/);
     });
 
+    it('xent.dispose() while a network trains: train() rejects at its next chunk, naming the instance', async () => {
+      const x = await createXent({ backend });
+      const net = x.network([6, 8, 3], { seed: 1 });
+      const running = net.train(train, { ...base, epochs: 50 });
+      x.dispose();
+      await expect(running).rejects.toThrow(/train: xent: this instance was disposed/);
+      expect(() => net.parameters()).toThrow(/xent: this instance was disposed/);
+    });
+
     it('one train() at a time; dispose() while training is refused', async () => {
       const net = xent.network([6, 8, 3], { seed: 1 });
       const first = net.train(train, { ...base, epochs: 3 });
