@@ -132,12 +132,14 @@ export function checkSameShape(fn: string, a: Parsed, aName: string, b: Parsed, 
  */
 export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf?: boolean; float32?: boolean } = {}): void {
   const d = p.data;
+  const negInf = allow.negInf === true;
+  // A finite Float32Array value is finite in float32; float64 values beyond ±3.4e38 are rounded to see.
+  const float32 = allow.float32 === true && !(d instanceof Float32Array);
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (v - v !== 0 && !(allow.negInf && v === -Infinity)) {
-      rangeError(fn, `${name} must be finite, got ${v} at ${at(p, i)}`);
-    }
-    if (allow.float32 && Math.abs(Math.fround(v)) === Infinity && v !== -Infinity) {
+    if (v - v !== 0) {
+      if (!(negInf && v === -Infinity)) rangeError(fn, `${name} must be finite, got ${v} at ${at(p, i)}`);
+    } else if (float32 && (v > 3.4e38 || v < -3.4e38) && Math.abs(Math.fround(v)) === Infinity) {
       rangeError(fn, `${name} must be finite in float32 (|x| ≤ ${MAX_FLOAT32}), got ${v} at ${at(p, i)}`);
     }
   }
