@@ -5,7 +5,7 @@
 // followed by its activation module, exactly the layout of Network.parameters() (W₁, b₁, W₂, b₂, …).
 import { rangeError } from '../errors.js';
 import type { NetworkJSON } from '../network/format.js';
-import type { HiddenActivation, Network } from '../network/network.js';
+import { splitParameters, type HiddenActivation, type Network } from '../network/network.js';
 import { OUTPUTS, type CostName, type OutputName } from '../network/outputs.js';
 
 export type { OutputName };
@@ -89,20 +89,8 @@ const JSON_COST: Record<CostKey, NetworkJSON['cost']> = {
  * own checks, so a file can never build a network that the JSON path would refuse.
  */
 export function networkJSON(arch: InteropArchitecture, params: Float32Array): NetworkJSON {
-  const weights: number[][][] = [];
-  const biases: number[][][] = [];
-  let off = 0;
-  for (let l = 1; l < arch.sizes.length; l++) {
-    const s = arch.sizes[l]!;
-    const nIn = arch.sizes[l - 1]!;
-    const w: number[][] = [];
-    for (let j = 0; j < s; j++) w.push(Array.from(params.subarray(off + j * nIn, off + (j + 1) * nIn)));
-    off += s * nIn;
-    weights.push(w);
-    biases.push(Array.from(params.subarray(off, off + s), (v) => [v]));
-    off += s;
-  }
-  const json: NetworkJSON = { sizes: arch.sizes.slice(), weights, biases, cost: JSON_COST[arch.cost] };
+  const { weights, biases } = splitParameters(arch.sizes, params);
+  const json: NetworkJSON = { sizes: arch.sizes.slice(), weights, biases: biases.map((b) => b.map((v) => [v])), cost: JSON_COST[arch.cost] };
   if (arch.output !== 'sigmoid') json.output = arch.output;
   if (arch.hidden !== 'sigmoid') json.hidden = arch.hidden;
   return json;

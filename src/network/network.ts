@@ -94,6 +94,24 @@ export function paramCount(sizes: readonly number[]): number {
   return n;
 }
 
+/** Flat parameters (W_1, b_1, W_2, b_2, …) as weight matrices (rows = neurons) and bias vectors. */
+export function splitParameters(sizes: readonly number[], p: Float32Array): { weights: number[][][]; biases: number[][] } {
+  const weights: number[][][] = [];
+  const biases: number[][] = [];
+  let off = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const s = sizes[l]!;
+    const nIn = sizes[l - 1]!;
+    const w: number[][] = [];
+    for (let j = 0; j < s; j++) w.push(Array.from(p.subarray(off + j * nIn, off + (j + 1) * nIn)));
+    off += s * nIn;
+    weights.push(w);
+    biases.push(Array.from(p.subarray(off, off + s)));
+    off += s;
+  }
+  return { weights, biases };
+}
+
 /** A trained or trainable multilayer perceptron. */
 export class Network {
   readonly sizes: readonly number[];
@@ -211,22 +229,9 @@ export class Network {
   }
 
   private unpack(): { weights: number[][][]; biases: number[][] } {
-    const p = this.parameters();
-    const weights: number[][][] = [];
-    const biases: number[][] = [];
-    let off = 0;
-    for (let l = 1; l < this.sizes.length; l++) {
-      const s = this.sizes[l]!;
-      const nIn = this.sizes[l - 1]!;
-      const w: number[][] = [];
-      for (let j = 0; j < s; j++) w.push(Array.from(p.subarray(off + j * nIn, off + (j + 1) * nIn)));
-      off += s * nIn;
-      weights.push(w);
-      biases.push(Array.from(p.subarray(off, off + s)));
-      off += s;
-    }
-    return { weights, biases };
+    return splitParameters(this.sizes, this.parameters());
   }
+
 
   /** Copies a dataset into the backend's memory. */
   upload(fn: string, name: string, data: unknown): DeviceData {
