@@ -18,6 +18,10 @@ export default defineConfig({
     execArgv: ['--experimental-wasm-relaxed-simd'],
     reporters: ['default', summary],
     testTimeout: 60_000,
+    // One test file at a time: the two-thread tests need the second core for the worker thread (with
+    // another file running beside them the caller rightly computes every block itself, and the tests
+    // that check the worker took part could not tell a split product from an unsplit one).
+    fileParallelism: false,
     hookTimeout: 60_000,
   },
 });
