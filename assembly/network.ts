@@ -20,8 +20,8 @@
 
 import {
   ACT_SIGMOID, ACT_SOFTMAX, ACT_TANH, CFG_BATCH, CFG_CAP, CFG_CLASS_WEIGHTS, CFG_COLD, CFG_DROPOUT, CFG_ETA, CFG_HEIGHT,
-  CFG_INPUT_BYTES, CFG_INPUTS, CFG_LABELS, CFG_LAMBDA, CFG_MOMENTUM, CFG_N, CFG_OPTIMIZER, CFG_ORDER, CFG_REGULARIZATION,
-  CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH, COST_QUADRATIC, OPT_ADAM,
+  CFG_INPUT_BYTES, CFG_INPUTS, CFG_LABELS, CFG_LAMBDA, CFG_N, CFG_OPTIMIZER, CFG_ORDER, CFG_REGULARIZATION,
+  CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH, COST_QUADRATIC,
   OPT_SGD, REG_L1, TRAIN_FINITE,
 } from '../src/backend/contract';
 import { expRowF32 } from './activations';
@@ -29,7 +29,7 @@ import { bytesToF32, bytesToF32Rows4 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
 import { matmulScratchBytes } from './matmul';
 import { transposeInto } from './matmul-common';
-import { countStep, optimizerStep, parameterCount, stateAt } from './optimizers';
+import { countStep, optimizerStep, parameterCount, stateArrays, stateAt } from './optimizers';
 import { gemmPar } from './parallel';
 
 
@@ -406,9 +406,8 @@ export function networkTrain(desc: usize, params: usize, state: usize, work: usi
   const dropout = cfgF32(cfg, CFG_DROPOUT);
   const opt = cfgI32(cfg, CFG_OPTIMIZER);
   const regKind = cfgI32(cfg, CFG_REGULARIZATION);
-  const mu = cfgF32(cfg, CFG_MOMENTUM);
   const rngState = <usize>cfgI32(cfg, CFG_RNG);
-  const arrays = opt == OPT_ADAM ? 2 : opt == OPT_SGD && !(mu > 0) ? 0 : 1;
+  const arrays = stateArrays(cfg);
   // Plain SGD with L2 (or none) fuses the update into the gradient product.
   const fused = opt == OPT_SGD && arrays == 0 && regKind != REG_L1;
   const decay = eta * cfgF32(cfg, CFG_LAMBDA) / cfgF32(cfg, CFG_N);

@@ -32,7 +32,7 @@ export function parameterCount(desc: usize): i32 {
 
 /** Arrays of one float per parameter the optimiser of the record at cfg keeps. */
 // @ts-ignore: decorator
-@inline function stateArrays(cfg: usize): i32 {
+@inline export function stateArrays(cfg: usize): i32 {
   const opt = load<i32>(cfg + CFG_OPTIMIZER);
   if (opt == OPT_ADAM) return 2;
   if (opt == OPT_SGD) return load<f32>(cfg + CFG_MOMENTUM) > 0 ? 1 : 0;

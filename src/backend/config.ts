@@ -4,7 +4,8 @@ import type { TrainConfig } from './backend.js';
 import {
   CFG_BATCH, CFG_BETA1, CFG_BETA2, CFG_BYTES, CFG_CAP, CFG_CLASS_WEIGHTS, CFG_COLD, CFG_DROPOUT, CFG_EPSILON, CFG_ETA,
   CFG_HEIGHT, CFG_INPUT_BYTES, CFG_INPUTS, CFG_LABELS, CFG_LAMBDA, CFG_MOMENTUM, CFG_N, CFG_OPTIMIZER, CFG_ORDER,
-  CFG_REGULARIZATION, CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH,
+  CFG_REGULARIZATION, CFG_RNG, CFG_SHIFT, CFG_SMOOTH_OFFSET, CFG_SMOOTHING, CFG_STORED, CFG_TARGETS, CFG_WIDTH, OPT_SGD,
+  REG_NONE,
 } from './contract.js';
 
 /** The addresses of a call's arrays in the record (0 = absent). */
@@ -36,6 +37,15 @@ export const CONFIG_LAYOUT: readonly (readonly [keyof ConfigRecord, number, 'f32
   ['rng', CFG_RNG, 'i32'], ['inputBytes', CFG_INPUT_BYTES, 'i32'], ['beta1', CFG_BETA1, 'f64'],
   ['beta2', CFG_BETA2, 'f64'], ['epsilon', CFG_EPSILON, 'f64'],
 ];
+
+/** A configuration of neutral hyper-parameters with `fields` on top (for calls that size or only measure). */
+export function trainConfig(fields: Partial<TrainConfig>): TrainConfig {
+  return {
+    eta: 1, lambda: 0, n: 1, momentum: 0, dropout: 0, smoothing: 0, smoothOffset: 0, cold: 0, optimizer: OPT_SGD,
+    regularization: REG_NONE, batchSize: 1, cap: 1, stored: 1, shift: 0, width: 0, height: 0, beta1: 0.9, beta2: 0.999,
+    epsilon: 1e-8, ...fields,
+  };
+}
 
 /** Bytes of the record. */
 export const CONFIG_BYTES = CFG_BYTES;

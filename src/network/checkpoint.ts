@@ -2,8 +2,8 @@
 // counters and best weights) as one JSON-serialisable object. Float arrays travel as base64 of their
 // little-endian float32 bytes, so a checkpoint restores every bit; the weights also travel as
 // network2.py JSON, which any reader of that format can use.
-import type { Backend, TrainConfig } from '../backend/backend.js';
-import { REG_NONE } from '../backend/contract.js';
+import type { Backend } from '../backend/backend.js';
+import { trainConfig } from '../backend/config.js';
 import { rangeError, typeError } from '../errors.js';
 import { fromJSON, parsedJSON, toJSON, type NetworkJSON } from './format.js';
 import type { Network } from './network.js';
@@ -129,10 +129,7 @@ export function loadCheckpoint(be: Backend, source: unknown): Network {
       const key = c.optimizer.key;
       const kind = typeof key === 'string' ? STATE_KEYS[key] : undefined;
       if (!kind) rangeError(fn, `optimizer.key must be one of ${Object.keys(STATE_KEYS).join(', ')}, got ${JSON.stringify(key)}`);
-      const config: TrainConfig = {
-        ...kind, eta: 1, lambda: 0, n: 1, dropout: 0, smoothing: 0, smoothOffset: 0, cold: 0, regularization: REG_NONE,
-        batchSize: 1, cap: 1, stored: 1, shift: 0, width: 0, height: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
-      };
+      const config = trainConfig(kind);
       const state = fromBase64(fn, 'optimizer.state', c.optimizer.state, be.optimizerStateBytes(net.desc, config) / 4);
       if (!state.subarray(4).every(Number.isFinite)) rangeError(fn, 'optimizer.state holds a non-finite value');
       net.optimizerState(key as string, config).write(state);

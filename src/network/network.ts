@@ -3,9 +3,10 @@
 // with the exact loss kernels, so a saturated sigmoid never produces log(0).
 import type { Backend, DeviceArray, TrainConfig } from '../backend/backend.js';
 import {
-  ACT_RELU, ACT_SIGMOID, ACT_TANH, COST_CROSS_ENTROPY, COST_LOG_LIKELIHOOD, COST_QUADRATIC, OPT_GRADIENT, REG_NONE,
+  ACT_RELU, ACT_SIGMOID, ACT_TANH, COST_CROSS_ENTROPY, COST_LOG_LIKELIHOOD, COST_QUADRATIC, OPT_GRADIENT,
   STATE_HEADER_BYTES, TRAIN_FINITE,
 } from '../backend/contract.js';
+import { trainConfig } from '../backend/config.js';
 import { checkDataset, exactBytes, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
@@ -233,9 +234,13 @@ export class Network {
   }
 
 
-  /** Copies a dataset into the backend's memory. */
+  /** Copies a dataset into the backend's memory (checked first, as `check` does). */
   upload(fn: string, name: string, data: unknown): DeviceData {
-    const d = this.check(fn, name, data);
+    return this.uploadChecked(this.check(fn, name, data));
+  }
+
+  /** @internal upload() of a dataset the caller has checked (no second scan of its values). */
+  uploadChecked(d: Dataset): DeviceData {
     // Bytes stay bytes in the backend too (a quarter of the memory and of the gather's traffic); the
     // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
     // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
@@ -339,11 +344,8 @@ export class Network {
     const be = this.backend;
     const cap = Math.max(1, Math.min(GRADIENT_CHUNK, d.count));
     const layer = OUTPUTS[this.output];
-    const config: TrainConfig = {
-      eta: 1, lambda: 0, n: 1, momentum: 0, dropout: 0, smoothing: 0, smoothOffset: 0, cold: layer.cold, optimizer: OPT_GRADIENT,
-      regularization: REG_NONE, batchSize: cap, cap, stored: d.count, shift: 0, width: 0, height: 0, beta1: 0, beta2: 0, epsilon: 0,
-    };
-    const dev = this.upload(fn, 'data', d);
+    const config = trainConfig({ cold: layer.cold, optimizer: OPT_GRADIENT, batchSize: cap, cap, stored: d.count });
+    const dev = this.uploadChecked(d);
     const owned = [dev.inputs, dev.labels, dev.targets];
     try {
       const state = be.alloc('f32', be.optimizerStateBytes(this.desc, config) / 4);
@@ -364,7 +366,7 @@ export class Network {
   }
 
   private evaluate(fn: string, d: Dataset): Float32Array {
-    const dev = this.upload(fn, 'data', d);
+    const dev = this.uploadChecked(d);
     try {
       return this.logits(dev);
     } finally {

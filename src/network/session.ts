@@ -46,9 +46,10 @@ export class TrainingSession {
     readonly evaluation: Dataset | undefined, fn: string) {
     const be = (this.be = net.backend);
     try {
-      this.data = this.keep(net.upload(fn, 'trainingData', training));
+      // Both datasets were checked by train().
+      this.data = this.keep(net.uploadChecked(training));
       this.evalData = evaluation === undefined ? undefined
-        : evaluation === training ? this.data : this.keep(net.upload(fn, 'evaluationData', evaluation));
+        : evaluation === training ? this.data : this.keep(net.uploadChecked(evaluation));
       const n = (this.examples = training.count * (o.augment ? 5 : 1));
       if (n > 2 ** 31 - 1) throw new RangeError(`${fn}: an epoch of ${n} examples is more than the kernels index (2³¹ − 1)`);
       const batchSize = Math.max(1, Math.min(o.batchSize, n));

@@ -2,9 +2,8 @@
 // over chunks of mini-batches), measure, report, and ask the stop policy whether and at which η to go
 // on. Consecutive calls continue the network's run. Never prints: everything goes through callbacks
 // and the returned history.
-import { checkDataset, type Dataset } from '../data/dataset.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Network } from './network.js';
-import { OUTPUTS } from './outputs.js';
 import { StopPolicy } from './stop-policy.js';
 import { TrainingSession, type Snapshot } from './session.js';
 import { resolveOptions, type TrainOptions } from './train-options.js';
@@ -70,10 +69,8 @@ export async function train(net: Network, trainingData: Dataset, options: TrainO
   const fn = 'train';
   net.live(fn);
   const o = resolveOptions(fn, options, net);
-  const K = net.sizes[net.sizes.length - 1]!;
-  const cold = OUTPUTS[net.output].cold;
-  const training = checkDataset(fn, 'trainingData', trainingData, net.sizes[0], K, cold);
-  const evaluation = o.evaluationData === undefined ? undefined : checkDataset(fn, 'evaluationData', o.evaluationData, net.sizes[0], K, cold);
+  const training = net.check(fn, 'trainingData', trainingData);
+  const evaluation = o.evaluationData === undefined ? undefined : net.check(fn, 'evaluationData', o.evaluationData);
   const release = net.claim(fn);
   const run = net.run;
   const history: TrainingHistory = { epochs: [], evaluationAccuracy: [], evaluationCost: [], trainingAccuracy: [], trainingCost: [], stopped: 'completed' };
