@@ -236,23 +236,58 @@ function forwardRows(
 }
 
 /**
+ * The index of the first of n f32 at p that is not finite (±∞, NaN: v − v is NaN exactly for them), or
+ * −1. Eight values a step in two chains of compares; the index is looked for only when one failed.
+ */
+function firstNonFinite(p: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  let bad0 = zero, bad1 = zero; // lanes all ones where a value was not finite
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v0 = v128.load(p + (<usize>i << 2));
+    const v1 = v128.load(p + (<usize>i << 2), 16);
+    bad0 = v128.or(bad0, f32x4.ne(f32x4.sub(v0, v0), zero));
+    bad1 = v128.or(bad1, f32x4.ne(f32x4.sub(v1, v1), zero));
+  }
+  if (v128.any_true(v128.or(bad0, bad1))) i = 0;
+  for (; i < n; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}
+
+/**
  * Output pre-activations z_L (count × s_L) of `count` examples (count × s_0 at `inputs`), processed in
  * chunks of `cap` rows. Accuracy (argmax) and costs are computed from z_L, stably, by the caller.
+ * `inputs` may be A_0 itself (work's first region; count ≤ cap): the caller has written the rows there
+ * (predict copies host rows in chunk by chunk, src/backend/wasm.ts networkForwardHost). With `check`
+ * ≠ 0, f32 inputs are checked in A_0 before each chunk is computed: the result is the index of the first
+ * value that is not finite (the chunks before it have been computed), or −1 (also for bytes: finite).
  */
 export function networkForward(
   desc: usize, params: usize, work: usize, cap: i32, inputs: usize, inputBytes: i32, count: i32, outZ: usize, ctrl: usize,
-): void {
+  check: i32,
+): i32 {
   const L = i32At(desc, 0);
   const s0 = i32At(desc, 4);
   const sL = i32At(desc, 4 + L);
   for (let start = 0; start < count; start += cap) {
     const rows = min(cap, count - start);
     const a0 = f32p(work, region(desc, cap, 0));
+    const src = f32p(inputs, start * s0);
     if (inputBytes) bytesToF32(inputs + <usize>(start * s0), a0, rows * s0);
-    else memory.copy(a0, f32p(inputs, start * s0), <usize>(rows * s0) << 2);
+    else {
+      if (src != a0) memory.copy(a0, src, <usize>(rows * s0) << 2);
+      if (check) {
+        const bad = firstNonFinite(a0, rows * s0);
+        if (bad >= 0) return start * s0 + bad;
+      }
+    }
     forwardRows(desc, params, work, cap, rows, true, 0, ctrl);
     memory.copy(f32p(outZ, start * sL), f32p(work, region(desc, cap, L)), <usize>(rows * sL) << 2);
   }
+  return -1;
 }
 
 /** An i32 field of the training-configuration record. */

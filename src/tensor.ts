@@ -139,7 +139,7 @@ export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v - v !== 0) {
-      if (!(negInf && v === -Infinity)) rangeError(fn, `${name} must be finite, got ${v} at ${at(p, i)}`);
+      if (!(negInf && v === -Infinity)) notFinite(fn, name, p, i);
     } else if (float32 && (v > 3.4e38 || v < -3.4e38) && Math.abs(Math.fround(v)) === Infinity) {
       rangeError(fn, `${name} must be finite in float32 (|x| ≤ ${MAX_FLOAT32}), got ${v} at ${at(p, i)}`);
     }
@@ -207,6 +207,11 @@ export function checkNonNegative(fn: string, name: string, p: Parsed, what: stri
     const v = d[i]!;
     if (!(v >= 0 && v < Infinity)) rangeError(fn, `${name} must be ${what}, finite and ≥ 0, got ${v} at ${at(p, i)}`);
   }
+}
+
+/** The error for p's value at i, which is not finite (checkFinite's, also raised where a kernel found it). */
+export function notFinite(fn: string, name: string, p: Parsed, i: number): never {
+  rangeError(fn, `${name} must be finite, got ${p.data[i]} at ${at(p, i)}`);
 }
 
 /** "index i" or "[r][k]" for messages. */

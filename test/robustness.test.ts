@@ -92,6 +92,29 @@ for (const backend of backends) {
         expect(() => net.predict([1, 5e38])).toThrow(/^predict: input must be finite in float32 .*5e\+38 at index 1/);
         net.dispose();
       });
+
+      it('predict finds a value that is not finite anywhere in a Float32Array batch (checked by the kernel, chunk by chunk)', () => {
+        // 600 rows of 7: three chunks of 256 rows (the last one partial), 4200 values, not a multiple of 8.
+        const net = xent.network([7, 3, 2], { seed: 1 });
+        const rows = 600;
+        const x = Float32Array.from({ length: rows * 7 }, (_, i) => ((i * 37) % 101) / 101);
+        const live = xent.liveBytes();
+        const clean = net.predict({ data: x, shape: [rows, 7] }).data;
+        for (const [i, v] of [[0, NaN], [6, Infinity], [255 * 7 + 6, -Infinity], [256 * 7, NaN], [517 * 7 + 3, Infinity], [rows * 7 - 1, NaN]] as const) {
+          const bad = x.slice();
+          bad[i] = v;
+          if (i < rows * 7 - 1) bad[rows * 7 - 1] = v; // a second bad value later: the first is named
+          const r = Math.floor(i / 7);
+          const e = thrown(() => net.predict({ data: bad, shape: [rows, 7] }));
+          expect(e).toBeInstanceOf(RangeError);
+          expect(e.message).toBe(`predict: input must be finite, got ${v} at [${r}][${i % 7}]`);
+          expect(xent.liveBytes()).toBe(live);
+        }
+        const vector = Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, NaN]);
+        expect(() => net.predict(vector)).toThrow(/^predict: input must be finite, got NaN at index 6$/);
+        expect(net.predict({ data: x, shape: [rows, 7] }).data).toEqual(clean); // the failed calls changed nothing
+        net.dispose();
+      });
     });
 
     describe('#5 leaks and blow-ups', () => {

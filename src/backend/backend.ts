@@ -111,11 +111,20 @@ export interface Backend {
     transA: boolean, transB: boolean, alpha: number, beta: number): void;
   /** A zero-filled backend-resident array. */
   alloc(type: DeviceType, length: number): DeviceArray;
+  /** A backend-resident copy of `src` (alloc + write without the zero fill). */
+  upload(type: DeviceType, src: ArrayLike<number>): DeviceArray;
   /** Work memory for the network kernels with batches of up to `cap` rows (desc: i32, see assembly/network.ts). */
   networkWork(desc: DeviceArray, cap: number): DeviceArray;
   /** Output pre-activations z_L of `count` examples, inputs f32 or u8 bytes = byte/255 (assembly/network.ts). */
   networkForward(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: DeviceArray,
     count: number, outZ: DeviceArray): void;
+  /**
+   * networkForward of host inputs (count × s_0), copied into the work memory a chunk of `cap` rows at a
+   * time and checked there by the kernel: returns the index of the first value that is not finite (outZ
+   * is then incomplete), else −1. What predict uses: no device copy of the whole input, no host scan.
+   */
+  networkForwardHost(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: Float32Array,
+    count: number, outZ: DeviceArray): number;
   /** Bytes of optimiser state (a header, then the optimiser's arrays) for this network and configuration. */
   optimizerStateBytes(desc: DeviceArray, config: TrainConfig): number;
   /**

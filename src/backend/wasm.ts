@@ -47,7 +47,7 @@ export interface Kernels {
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
-    outZ: number, ctrl: number): void;
+    outZ: number, ctrl: number, check: number): number;
   networkTrain(desc: number, params: number, state: number, work: number, cfg: number, from: number, to: number,
     ctrl: number): number;
   optimizerStateBytes(desc: number, cfg: number): number;
@@ -266,6 +266,14 @@ export class WasmBackend implements Backend {
     return new WasmArray(this, type, length, ptr);
   }
 
+  upload(type: DeviceType, src: ArrayLike<number>): DeviceArray {
+    this.checkLive();
+    const ptr = this.heap.alloc(src.length * CONSTRUCTORS[type].BYTES_PER_ELEMENT); // every byte is written next
+    const a = new WasmArray(this, type, src.length, ptr);
+    a.write(src);
+    return a;
+  }
+
   networkWork(desc: DeviceArray, cap: number): DeviceArray {
     const bytes = this.kernels.networkWorkBytes(ptr(this, desc), cap);
     return this.alloc('f32', Math.ceil(bytes / 4));
@@ -275,8 +283,29 @@ export class WasmBackend implements Backend {
     count: number, outZ: DeviceArray): void {
     this.checkLive();
     this.kernels.networkForward(ptr(this, desc), ptr(this, params), ptr(this, work), cap, ptr(this, inputs),
-      inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ), this.ctrl);
+      inputs.type === 'u8' ? 1 : 0, count, ptr(this, outZ), this.ctrl, 0);
     this.checkWorker();
+  }
+
+  networkForwardHost(desc: DeviceArray, params: DeviceArray, work: DeviceArray, cap: number, inputs: Float32Array,
+    count: number, outZ: DeviceArray): number {
+    this.checkLive();
+    if (count === 0) return -1;
+    const s0 = inputs.length / count;
+    const sL = outZ.length / count;
+    const w = ptr(this, work);
+    const z = ptr(this, outZ);
+    // Each chunk goes straight into A_0, work's first region (assembly/network.ts networkForward), which
+    // stays in cache for the product that reads it: no copy of the whole input in WASM memory.
+    for (let start = 0; start < count; start += cap) {
+      const rows = Math.min(cap, count - start);
+      new Float32Array(this.kernels.memory.buffer, w, rows * s0).set(inputs.subarray(start * s0, (start + rows) * s0));
+      const bad = this.kernels.networkForward(ptr(this, desc), ptr(this, params), w, cap, w, 0, rows, z + start * sL * 4,
+        this.ctrl, 1);
+      this.checkWorker();
+      if (bad >= 0) return start * s0 + bad;
+    }
+    return -1;
   }
 
   /** Runs `body` with the address of a training-configuration record of config and addresses, then frees it. */

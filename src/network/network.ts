@@ -12,7 +12,7 @@ import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '.
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
 import { toSafetensors } from '../interop/safetensors.js';
-import { parse, like, checkFinite, type Input, type Prediction } from '../tensor.js';
+import { parse, like, checkFinite, notFinite, type Input, type Prediction } from '../tensor.js';
 import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
@@ -245,17 +245,14 @@ export class Network {
     // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
     // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
     const raw = d.inputs instanceof Uint8Array ? d.inputs : exactBytes(d.inputs) ?? d.inputs;
-    const inputs = this.backend.alloc(raw instanceof Uint8Array ? 'u8' : 'f32', raw.length);
-    inputs.write(raw);
+    const inputs = this.backend.upload(raw instanceof Uint8Array ? 'u8' : 'f32', raw);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
     try {
       if (d.labels instanceof Uint8Array) {
-        labels = this.backend.alloc('u8', d.labels.length);
-        labels.write(d.labels);
+        labels = this.backend.upload('u8', d.labels);
       } else {
-        targets = this.backend.alloc('f32', d.labels.length);
-        targets.write(d.labels);
+        targets = this.backend.upload('f32', d.labels);
       }
     } catch (e) {
       inputs.free(); // a failed allocation frees what this call allocated
@@ -280,27 +277,41 @@ export class Network {
     }
   }
 
+  /** z_L of host inputs (count × s_0), which the kernel checks as it reads them: a value that is not finite goes to bad(index). */
+  private logitsOfHost(x: Float32Array, count: number, bad: (index: number) => never): Float32Array {
+    const sL = this.sizes[this.sizes.length - 1]!;
+    const cap = Math.max(1, Math.min(EVAL_CHUNK, count));
+    const work = this.backend.networkWork(this.desc, cap);
+    let out: DeviceArray | null = null;
+    try {
+      out = this.backend.alloc('f32', count * sL);
+      const first = this.backend.networkForwardHost(this.desc, this.params, work, cap, x, count, out);
+      if (first >= 0) bad(first);
+      return out.read() as Float32Array;
+    } finally {
+      work.free();
+      out?.free();
+    }
+  }
+
   /** Output activations for one input (a vector) or a batch (rows = examples), in the input's layout. */
   predict<T extends Input>(input: T): Prediction<T> {
     const fn = 'predict';
     this.live(fn);
     const p = parse(fn, 'input', input);
-    checkFinite(fn, 'input', p, { float32: true });
+    // A Float32Array is checked by the kernel as it reads each chunk (a scan here cost as much as the
+    // product); other arrays here, where a double beyond float32's range would become ±∞ on the way.
+    const f32 = p.data instanceof Float32Array;
+    if (!f32) checkFinite(fn, 'input', p, { float32: true });
     if (p.cols !== this.sizes[0]) rangeError(fn, `input must have ${this.sizes[0]} values per example, got ${p.cols}`);
-    const x = p.data instanceof Float32Array ? p.data : Float32Array.from(p.data);
-    const inputs = this.backend.alloc('f32', x.length);
-    inputs.write(x);
-    try {
-      const z = this.logits({ inputs, labels: null, targets: null, count: p.rows });
-      const K = this.sizes[this.sizes.length - 1]!;
-      const bad = z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
-      if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
-      const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, this.sizes[this.sizes.length - 1]!);
-      const outP = { ...p, cols: this.sizes[this.sizes.length - 1]!, type: p.type };
-      return like(outP, a, true) as Prediction<T>;
-    } finally {
-      inputs.free();
-    }
+    const x = f32 ? p.data as Float32Array : Float32Array.from(p.data);
+    const z = this.logitsOfHost(x, p.rows, (i) => notFinite(fn, 'input', p, i));
+    const K = this.sizes[this.sizes.length - 1]!;
+    const bad = z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
+    if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
+    const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, K);
+    const outP = { ...p, cols: K, type: p.type };
+    return like(outP, a, true) as Prediction<T>;
   }
 
   /** Trains the network in place (mini-batch SGD, Nesterov or Adam), continuing its run; resolves to the per-epoch history. */

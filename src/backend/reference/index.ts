@@ -43,9 +43,17 @@ export function createReferenceBackend(): Backend {
     matmul: matmulF32,
     gemm: gemmF32,
     alloc: (type, length) => new RefArray(type, length),
+    upload: (type, src) => {
+      const a = new RefArray(type, src.length);
+      a.write(src);
+      return a;
+    },
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
-    networkForward: (desc, params, w, cap, inputs, count, outZ) =>
-      networkForward(host(desc), host(params), work(w), cap, inputsOf(inputs), count, host(outZ)),
+    networkForward: (desc, params, w, cap, inputs, count, outZ) => {
+      networkForward(host(desc), host(params), work(w), cap, inputsOf(inputs), count, host(outZ), false);
+    },
+    networkForwardHost: (desc, params, w, cap, inputs, count, outZ) =>
+      networkForward(host(desc), host(params), work(w), cap, inputs, count, host(outZ), true),
     optimizerStateBytes: (desc, config) => optimizerStateBytes(parameterCount(host(desc)), config),
     networkTrain: (a, config, from, to) =>
       networkTrain({

@@ -136,18 +136,25 @@ function forwardRows(n: Layout, params: Float32Array, work: ReferenceWork, rows:
   }
 }
 
-/** Output pre-activations z_L of `count` examples, in chunks of cap rows. */
+/**
+ * Output pre-activations z_L of `count` examples, in chunks of cap rows. With `check`, returns the index
+ * of the first f32 input that is not finite (checked chunk by chunk before it is computed), else −1.
+ */
 export function networkForward(desc: Int32Array, params: Float32Array, work: ReferenceWork, cap: number,
-  inputs: Float32Array | Uint8Array, count: number, outZ: Float32Array): void {
+  inputs: Float32Array | Uint8Array, count: number, outZ: Float32Array, check = false): number {
   const n = layout(desc);
   const s0 = n.sizes[0]!;
   const sL = n.sizes[n.L]!;
   for (let start = 0; start < count; start += cap) {
     const rows = Math.min(cap, count - start);
+    if (check && inputs instanceof Float32Array) {
+      for (let i = start * s0; i < (start + rows) * s0; i++) if (!Number.isFinite(inputs[i]!)) return i;
+    }
     work.a[0]!.set(inputsAsFloat32(inputs, start * s0, (start + rows) * s0));
     forwardRows(n, params, work, rows, true, null);
     outZ.set(work.a[n.L]!.subarray(0, rows * sL), start * sL);
   }
+  return -1;
 }
 
 /** The host arrays of a networkTrain call. */
