@@ -4,7 +4,7 @@ export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
 export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes } from './matmul';
-export { gemmPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks } from './parallel';
+export { gemmPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 export { optimizerStateBytes, parameterCount } from './optimizers';
 export { configEcho } from './contract-echo';

@@ -19,15 +19,15 @@
 //             grows by 2 (to 8) each time the caller has to take a block over, and shrinks by 1 each time
 //             the worker finishes in time: under contention the caller soon stops waiting at all, and the
 //             idle worker spins 4^HASTE times less before it sleeps.
-//   i32 [32]  SOLO: large products the caller still runs alone. At HASTE 8 (the worker keeps being
-//             overtaken: it has no core of its own) the next SOLO_RUN products run on one thread while
-//             the worker sleeps; then sharing is tried again at HASTE 6.
+//   i32 [32]  unused.
 //   i32 [36]  STALL: while 1, the worker stops before committing a block (parStall: tests stand in a
 //             preempted worker with it).
 //   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
 //             (COPYING) before it is computed, in place: the caller then waits for it.
+//   [256..]   the share-or-solo choice (see "Measured, not guessed" below): PHASE, COUNT, RUN, LAST (i32),
+//             then f64 the phase's milliseconds and multiply-adds, and the last share probe's ms per MAC.
 // The worker polls for a few µs after its last block (back-to-back products), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
 // never blocks (browsers forbid waiting on the main thread): it polls, for about one block's time at most.
 // ctrl = 0, or a build without threads, means one thread.
@@ -39,10 +39,17 @@ const STATE: usize = 16;
 const TOTAL: usize = 20;
 const SLEEPING: usize = 24;
 const HASTE: usize = 28;
-const SOLO: usize = 32;
 const STALL: usize = 36;
 const TASK: usize = 64;
 const COMMIT: usize = 128;
+const CHOICE: usize = 256;
+const PHASE: usize = CHOICE; // PROBE_SHARE, PROBE_SOLO, RUN_SHARE or RUN_SOLO
+const COUNT: usize = CHOICE + 4; // products so far in this phase
+const RUN_LENGTH: usize = CHOICE + 8; // products in the next run phase (0: RUN_MIN)
+const LAST: usize = CHOICE + 12; // the last run's phase (0 before the first)
+const SPENT: usize = CHOICE + 16; // f64 ms timed in this probe
+const WORK: usize = CHOICE + 24; // f64 multiply-adds timed in this probe
+const SHARE_COST: usize = CHOICE + 32; // f64 ms per multiply-add of the last share probe
 const RUN: i32 = 0;
 const QUIT: i32 = 1;
 const FAILED: i32 = 2;
@@ -82,13 +89,69 @@ const WORKER_SPINS: i32 = 1 << 12;
 const MACS_PER_POLL: f64 = 16;
 /** The longest a caller waits for one of the worker's blocks (≈ 3 ms: the end of a large product's last blocks). */
 const MAX_POLLS: i32 = 1 << 22;
-/** Large products run alone after the worker has kept being overtaken (then sharing is tried again). */
-const SOLO_RUN: i32 = 256;
 const MAX_HASTE: i32 = 8;
+
+// Measured, not guessed. Whether sharing pays depends on what else the machine runs: with a core of its
+// own the worker nearly halves a large product; with none (another process busy on the other core, or
+// a second threaded instance beside this one) every block it takes is one the caller waits for or
+// computes again, and sharing loses to one thread (bench/threads.mjs: 0.88–0.92 of one thread's speed).
+// So the caller times both: a probe of products shared, then a probe of products on one thread (the
+// worker asleep), each until PROBE_MS and PROBE_MIN products have been timed; then it runs the faster
+// way for RUN products, and probes again. A run that repeats the last choice doubles (to RUN_MAX), a
+// changed choice starts again at RUN_MIN: on a steady machine probing costs ≈ 2·PROBE_MIN of RUN_MAX
+// products; when the load changes, the choice follows within a run. Results are the same either way.
+const PROBE_SHARE: i32 = 0;
+const PROBE_SOLO: i32 = 1;
+const RUN_SHARE: i32 = 2;
+const RUN_SOLO: i32 = 3;
+const PROBE_MIN: i32 = 4;
+const PROBE_MAX: i32 = 64;
+const PROBE_MS: f64 = 1;
+const RUN_MIN: i32 = 64;
+const RUN_MAX: i32 = 4096;
+
+// @ts-ignore: decorator
+@external("env", "now")
+declare function clockMs(): f64;
+
+/** Ends this product's part in the current phase (it took ms for macs multiply-adds); moves on when the phase is complete. */
+function account(ctrl: usize, phase: i32, ms: f64, macs: f64): void {
+  const count = load<i32>(ctrl + COUNT) + 1;
+  if (phase == RUN_SHARE || phase == RUN_SOLO) {
+    const run = load<i32>(ctrl + RUN_LENGTH);
+    if (count < (run > 0 ? run : RUN_MIN)) {
+      store<i32>(ctrl + COUNT, count);
+      return;
+    }
+    store<i32>(ctrl + PHASE, PROBE_SHARE);
+  } else {
+    const spent = load<f64>(ctrl + SPENT) + ms;
+    const work = load<f64>(ctrl + WORK) + macs;
+    if ((count < PROBE_MIN || spent < PROBE_MS) && count < PROBE_MAX) {
+      store<i32>(ctrl + COUNT, count);
+      store<f64>(ctrl + SPENT, spent);
+      store<f64>(ctrl + WORK, work);
+      return;
+    }
+    if (phase == PROBE_SHARE) {
+      store<f64>(ctrl + SHARE_COST, spent / work);
+      store<i32>(ctrl + PHASE, PROBE_SOLO);
+    } else {
+      const choice = load<f64>(ctrl + SHARE_COST) <= spent / work ? RUN_SHARE : RUN_SOLO;
+      const run = load<i32>(ctrl + RUN_LENGTH);
+      store<i32>(ctrl + RUN_LENGTH, choice == load<i32>(ctrl + LAST) ? min(RUN_MAX, 2 * max(run, RUN_MIN)) : RUN_MIN);
+      store<i32>(ctrl + LAST, choice);
+      store<i32>(ctrl + PHASE, choice);
+    }
+  }
+  store<i32>(ctrl + COUNT, 0);
+  store<f64>(ctrl + SPENT, 0);
+  store<f64>(ctrl + WORK, 0);
+}
 
 /** Bytes of the control block (TypeScript allocates it zeroed). */
 export function parCtrlBytes(): i32 {
-  return <i32>COMMIT + 8 * MAX_BLOCKS;
+  return <i32>CHOICE + 40;
 }
 
 /** Bytes of the worker's own block buffer, passed to workerLoop with its scratch. */
@@ -116,6 +179,18 @@ export function parFail(ctrl: usize): void {
 export function parStall(ctrl: usize, on: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STALL, on);
+}
+
+/** The share-or-solo phase (0 probe shared, 1 probe one thread, 2 run shared, 3 run one thread), for tests. */
+export function parPhase(ctrl: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  return load<i32>(ctrl + PHASE);
+}
+
+/** Feeds the share-or-solo choice one product's timing (ms, multiply-adds) in its current phase, for tests. */
+export function parAccount(ctrl: usize, ms: f64, macs: f64): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (ASC_FEATURE_THREADS) account(ctrl, load<i32>(ctrl + PHASE), ms, macs);
 }
 
 /** Whether the worker trapped (a block it was copying may then be incomplete). */
@@ -200,13 +275,23 @@ export function gemmPar(
     return;
   }
   if (ASC_FEATURE_THREADS) {
-    const solo = load<i32>(ctrl + SOLO);
-    if (solo > 0) {
-      store<i32>(ctrl + SOLO, solo - 1);
-      if (solo == 1) store<i32>(ctrl + HASTE, MAX_HASTE - 2);
-      gemmF32(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
-      return;
-    }
+    const phase = load<i32>(ctrl + PHASE);
+    const t0 = clockMs();
+    if (phase == PROBE_SOLO || phase == RUN_SOLO) gemmF32(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
+    else gemmShared(ctrl, a, b, c, m, k, n, transA, transB, alpha, beta, scratch, macs, path);
+    account(ctrl, phase, clockMs() - t0, macs);
+  }
+}
+
+// gemmPar's product on two threads.
+function gemmShared(
+  ctrl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32,
+  scratch: usize, macs: f64, path: i32,
+): void {
+  const rowUnit = GEMM_MR;
+  const canRows = m >= 2 * rowUnit;
+  const canCols = n >= 16;
+  {
     const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
     // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
     const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));
@@ -272,7 +357,6 @@ export function gemmPar(
       }
     }
     store<i32>(ctrl + HASTE, haste);
-    if (haste == MAX_HASTE) store<i32>(ctrl + SOLO, SOLO_RUN);
   }
 }
 

@@ -340,6 +340,75 @@ describe('createXent({ threads: 2 })', () => {
   });
 });
 
+describe('share or solo: the caller times both and runs the faster (assembly/parallel.ts, "Measured, not guessed")', () => {
+  const PROBE_SHARE = 0, PROBE_SOLO = 1, RUN_SHARE = 2, RUN_SOLO = 3;
+
+  it('probes shared, then one thread, each for ≥ 4 products and ≥ 1 ms (64 at most), then runs the faster; a repeated choice doubles its run', async () => {
+    const be = await createWasmBackend('plain', 2);
+    const k = be.kernels;
+    const ctrl = be.heap.allocZeroed(k.parCtrlBytes()); // a control block of its own: only the choice's fields are used
+    const feed = (times: number, ms: number) => {
+      for (let i = 0; i < times; i++) k.parAccount(ctrl, ms, 1e6);
+    };
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(3, 1); // 3 ms but 3 products: still probing
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(1, 1);
+    expect(k.parPhase(ctrl)).toBe(PROBE_SOLO);
+    feed(4, 0.25); // one thread 4× faster than shared
+    expect(k.parPhase(ctrl)).toBe(RUN_SOLO);
+    feed(63, 5);
+    expect(k.parPhase(ctrl)).toBe(RUN_SOLO); // a first run is 64 products
+    feed(1, 5);
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(4, 1);
+    feed(4, 0.25);
+    expect(k.parPhase(ctrl)).toBe(RUN_SOLO); // the same choice again: 128 products
+    feed(127, 5);
+    expect(k.parPhase(ctrl)).toBe(RUN_SOLO);
+    feed(1, 5);
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(4, 0.25); // now sharing is the faster
+    feed(4, 1);
+    expect(k.parPhase(ctrl)).toBe(RUN_SHARE);
+    feed(64, 5); // a changed choice runs 64 products
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(63, 0.01); // short products: the probe lasts until 1 ms, or 64 products
+    expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
+    feed(1, 0.01);
+    expect(k.parPhase(ctrl)).toBe(PROBE_SOLO);
+    be.dispose();
+  });
+
+  it('in a one-thread phase the worker takes no block; in a shared phase it does; the product is the same either way', async () => {
+    const one = await createWasmBackend('plain', 1);
+    const be = await createWasmBackend('plain', 2);
+    const [m, kk, n] = [128, 784, 100];
+    const r = rng(7);
+    const a = Float32Array.from({ length: m * kk }, () => r() - 0.5);
+    const b = Float32Array.from({ length: kk * n }, () => r() - 0.5);
+    const want = new Float32Array(m * n);
+    one.matmul(a, b, want, m, kk, n, false, false);
+    const product = () => {
+      const c = new Float32Array(m * n);
+      be.matmul(a, b, c, m, kk, n, false, false);
+      expect(c).toEqual(want);
+    };
+    // The choice's words (parallel.ts: PHASE, COUNT, RUN at byte 256 of the control block).
+    const choice = () => new Int32Array(be.kernels.memory.buffer, be.parallelControl + 256, 3);
+    choice().set([RUN_SOLO, 0, 4096]);
+    const before = be.workerTasks();
+    for (let i = 0; i < 40; i++) product();
+    expect(be.workerTasks()).toBe(before);
+    expect(choice()[0]).toBe(RUN_SOLO);
+    choice().set([RUN_SHARE, 0, 4096]);
+    for (let i = 0; i < 2000 && be.workerTasks() === before; i++) product();
+    expect(be.workerTasks()).toBeGreaterThan(before);
+    one.dispose();
+    be.dispose();
+  });
+});
+
 describe('the worker thread and the process', () => {
   const script = (dispose: boolean) => `
     import { createXent } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};

@@ -44,6 +44,8 @@ export interface Kernels {
   parStall(ctrl: number, on: number): void;
   parFailed(ctrl: number): number;
   parWorkerBlocks(ctrl: number): number;
+  parPhase(ctrl: number): number;
+  parAccount(ctrl: number, ms: number, macs: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
@@ -109,7 +111,9 @@ export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1):
     return new WasmBackend(exports as unknown as Kernels, flavor);
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-  const { exports } = await instantiate<Record<string, unknown>>(module, { env: { memory } });
+  // `now`: the clock by which assembly/parallel.ts times shared and one-thread products to choose between them.
+  const env = { memory, now: () => performance.now() };
+  const { exports } = await instantiate<Record<string, unknown>>(module, { env });
   const be = new WasmBackend(exports as unknown as Kernels, flavor);
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
   const scratch = be.heap.alloc(largestScratch(be.kernels));

@@ -17,7 +17,7 @@ const body = (post: string) => `
   const start = ({ module, memory, ctrl, scratch, own }) => {
     let instance;
     try {
-      instance = new WebAssembly.Instance(module, { env: { memory } });
+      instance = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
     } catch (e) {
       ${post}({ error: String(e && e.message || e) });
       return;
