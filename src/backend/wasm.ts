@@ -55,6 +55,8 @@ export interface Kernels {
   optimizerStateBytes(desc: number, cfg: number): number;
   parameterCount(desc: number): number;
   configEcho(cfg: number, out: number): void;
+  bytesToF32(src: number, out: number, n: number): void;
+  bytesToF32Rows4(s0: number, s1: number, s2: number, s3: number, out: number, n: number): void;
 }
 
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
