@@ -32,7 +32,7 @@
 // never blocks (browsers forbid waiting on the main thread): it polls, for about one block's time at most.
 // ctrl = 0, or a build without threads, means one thread.
 
-import { gemmBlock, gemmF32, gemmPath, GEMM_MR, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
+import { gemmBlock, gemmF32, gemmPath, gemmTile, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
 
 const CLAIM: usize = 0;
 const STATE: usize = 16;
@@ -191,7 +191,7 @@ export function gemmPar(
 ): void {
   const macs = <f64>m * <f64>k * <f64>n;
   const path = gemmPath(m, k, n, transA, transB);
-  const rowUnit = GEMM_MR;
+  const rowUnit = gemmTile(); // blocks of whole tiles: no block packs padding rows the whole would not
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   if (!ASC_FEATURE_THREADS || ctrl == 0 || path == PATH_EMPTY || macs < PAR_MIN_MACS || !(canRows || canCols)
