@@ -3,7 +3,8 @@
 // Three paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
 // slices, m into blocks of at most MC rows, n into blocks of at most NC columns. For each n block and k
 // slice, op(B) is packed into panels of NR = 8 columns; for each m block, op(A) into panels of MR rows
-// (4 in the SIMD build, 6 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
+// (4, 5 or 6: every build has the three tiles, and each instance runs one, gemmSetTile; by default 4 in
+// the SIMD build, 6 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
 // pass over the slice (the first slice overwrites C, later ones add to it). Panels are zero-padded to full width, so the micro-kernel always computes a
 // whole tile and only its store is clipped at the right and bottom edges.
 //
@@ -29,6 +30,11 @@
 // medians of 41 rounds): (256,1024,1024) 48.7 → 50.3 GFLOP/s, 1024³ 49.4 → 50.5; the 5×8 tile had gained
 // 1–2% on the 4×8 one. The mul + add of the SIMD build needs a temporary per product and keeps MR = 4
 // (a 5×8 tile measured 4–6% slower there on large shapes).
+// Tiles: the 5×8 tile uses the per-row blocks too, in both builds (not unrolled it spilled: 36.5 plain,
+// 30.6 relaxed GFLOP/s against 61.5 and 62.4 on (256,1024,1024)); the plain 6×8 tile spills (16 live
+// vectors) and ships for CPUs where it may not. All tiles add each element's products in the same order
+// (the k slices do not depend on MR, and m blocking does not change the order): results are equal to
+// the bit whatever the tile. docs/performance.md, "Kernel selection", has the measurements.
 //
 // Dot-product path, for a small side (m < DOT_M or n < DOT_N) and a long k, where packing would cost
 // about as much as the product (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
