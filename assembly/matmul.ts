@@ -58,7 +58,7 @@ const MAX_MR: i32 = 6;
 const TILE_BYTES: i32 = MAX_MR * NR * 4; // the edge tile, for the tallest tile
 
 // Tile heights as types: rowsOf<T> = offsetof<T>() / 4 is a compile-time constant, so each instance of
-// the generic packAT / microKernel / matmulPackedT is its own constant-folded copy (immediate load
+// the generic microKernel / matmulPackedT is its own constant-folded copy (immediate load
 // offsets, no run-time MR test in its loops). Never allocated.
 @unmanaged class Rows4 { r0: f32; r1: f32; r2: f32; r3: f32; }
 @unmanaged class Rows5 { r0: f32; r1: f32; r2: f32; r3: f32; r4: f32; }
@@ -174,52 +174,41 @@ function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, ldb: i3
   }
 }
 
-// Packs op(A)[ic : ic+mb, pc : pc+kb] into ceil(mb/MR) panels of kb×MR splatted f32x4 at dst (MR = rowsOf<T>).
-// @ts-ignore: decorator
-@inline function packAT<T>(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
-  const MR: i32 = offsetof<T>() >> 2;
-  const SA: i32 = MR * 16;
+// Packs op(A)[ic : ic+mb, pc : pc+kb] into ceil(mb/mr) panels of kb×mr splatted f32x4 at dst. One
+// function for every tile height (mr a run-time argument): packing is a small part of the product's
+// time, and three copies would weigh on the builds' size.
+function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32, mr: i32): void {
+  const sa = <usize>mr * 16; // bytes of one step of a panel
   // op(A)[i][p] is at a + i*iStride + p*pStride.
   const iStride: usize = transA != 0 ? 4 : <usize>lda * 4;
   const pStride: usize = transA != 0 ? <usize>lda * 4 : 4;
-  for (let ir = 0; ir < mb; ir += MR) {
-    const rows = min32(MR, mb - ir);
+  for (let ir = 0; ir < mb; ir += mr) {
+    const rows = min32(mr, mb - ir);
     const s = a + <usize>(ic + ir) * iStride + <usize>pc * pStride;
     const d = dst + <usize>(ir * kb) * 16;
-    const end = d + <usize>kb * SA;
-    if (rows == MR) {
+    const end = d + <usize>kb * sa;
+    if (rows == mr) {
       const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3, s4 = iStride * 4, s5 = iStride * 5;
       let sp = s;
-      for (let dp = d; dp < end; dp += SA) {
+      for (let dp = d; dp < end; dp += sa) {
         v128.store(dp, v128.load32_splat(sp));
         v128.store(dp, v128.load32_splat(sp + s1), 16);
         v128.store(dp, v128.load32_splat(sp + s2), 32);
         v128.store(dp, v128.load32_splat(sp + s3), 48);
-        if (MR > 4) v128.store(dp, v128.load32_splat(sp + s4), 64);
-        if (MR > 5) v128.store(dp, v128.load32_splat(sp + s5), 80);
+        if (mr > 4) v128.store(dp, v128.load32_splat(sp + s4), 64);
+        if (mr > 5) v128.store(dp, v128.load32_splat(sp + s5), 80);
         sp += pStride;
       }
     } else {
-      for (let r = 0; r < MR; r++) {
+      for (let r = 0; r < mr; r++) {
         let sr = s + <usize>r * iStride;
-        for (let dr = d + <usize>r * 16; dr < end; dr += SA) {
+        for (let dr = d + <usize>r * 16; dr < end; dr += sa) {
           v128.store(dr, r < rows ? v128.load32_splat(sr) : f32x4.splat(0));
           sr += pStride;
         }
       }
     }
   }
-}
-
-// packAT per tile height, not inlined (as the one packA was before tiles became a run-time choice).
-function packA4(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
-  packAT<Rows4>(a, dst, ic, mb, pc, kb, lda, transA);
-}
-function packA5(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
-  packAT<Rows5>(a, dst, ic, mb, pc, kb, lda, transA);
-}
-function packA6(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
-  packAT<Rows6>(a, dst, ic, mb, pc, kb, lda, transA);
 }
 
 // Stores 8 floats [lo, hi] to c through the epilogue.
@@ -373,7 +362,10 @@ function packA6(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i
     pb += 128;
   } while (pb < end);
 
-  if (cols == NR) {
+  // The build's own tile stores full-width tiles straight from its accumulators; the other tiles, and
+  // every tile at the right edge, go through the scratch tile and one shared storeTile, which keeps the
+  // three copies of the kernel small (the builds' page weight, test/browser-apps.test.ts).
+  if (MR == GEMM_DEFAULT_MR && cols == NR) {
     storeRow8(c, c00, c01, alpha, beta);
     if (rows > 1) storeRow8(c + ldc, c10, c11, alpha, beta);
     if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, alpha, beta);
@@ -382,7 +374,6 @@ function packA6(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i
     if (MR > 5 && rows > 5) storeRow8(c + 5 * ldc, c50, c51, alpha, beta);
     return;
   }
-  // Right edge: through the scratch tile.
   v128.store(tile, c00);
   v128.store(tile, c01, 16);
   v128.store(tile, c10, 32);
@@ -399,9 +390,18 @@ function packA6(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i
     v128.store(tile, c50, 160);
     v128.store(tile, c51, 176);
   }
+  storeTile(tile, c, ldc, rows, cols, alpha, beta);
+}
+
+// Stores rows×cols of the scratch tile (rows of NR f32) to C through the epilogue.
+function storeTile(tile: usize, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   for (let r = 0; r < rows; r++) {
     const cr = c + <usize>r * ldc;
     const tr = tile + <usize>(r * NR) * 4;
+    if (cols == NR) {
+      storeRow8(cr, v128.load(tr), v128.load(tr, 16), alpha, beta);
+      continue;
+    }
     for (let j = 0; j < cols; j++) {
       const off = <usize>j * 4;
       const v = load<f32>(tr + off);
@@ -431,9 +431,7 @@ function packA6(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i
       packB(b, pb, pc, kb, jc, nb, ldb, transB);
       for (let ic = 0; ic < m; ic += mc) {
         const mb = min32(mc, m - ic);
-        if (MR == 4) packA4(a, pa, ic, mb, pc, kb, lda, transA);
-        else if (MR == 5) packA5(a, pa, ic, mb, pc, kb, lda, transA);
-        else packA6(a, pa, ic, mb, pc, kb, lda, transA);
+        packA(a, pa, ic, mb, pc, kb, lda, transA, MR);
         // Each B panel (kb×8, stays in L1) meets every A panel of the block (from L2).
         for (let jr = 0; jr < nb; jr += NR) {
           const cols = min32(NR, nb - jr);

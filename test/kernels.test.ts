@@ -61,7 +61,9 @@ describe("createXent's gemm option and xent.kernels", () => {
       for (const t of GEMM_TILES) expect(x.kernels!.calibration![t]).toBeGreaterThan(0);
       expect(cal.fallback).toBe(simd === 'plain' ? '4x8' : '6x8');
       // Bounded, and once per process and build: a second instance reuses the measurement.
-      expect(cal.ms).toBeLessThan(20 + 5); // the cap, plus the one call running when it passed
+      // The cap is checked before each call: the one running when it passes may add a few ms (more on a loaded machine).
+      expect(cal.ms).toBeLessThan(20 + 100);
+      expect(cal.rounds).toBeGreaterThanOrEqual(1);
       expect(await calibrateGemm(simd)).toBe(cal);
       expect((await createXent({ simd })).kernels!.calibration).toBe(cal.gflops);
       x.dispose();
