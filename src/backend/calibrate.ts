@@ -41,7 +41,7 @@ const M = 60, K = 256, N = 512;
  * The calibration stops after this much wall time whatever it has seen. V8 first runs each tile's
  * function in its baseline compiler (about 4× slower here) and swaps in the optimized code a few calls
  * later, compiled in the background: on this 2-vCPU Zen 5 the three tiles run optimized after 12–14 ms,
- * and the calibration, which waits for every tile's best time to settle, takes 15–17 ms.
+ * and the calibration, which waits for every tile's best time to settle, takes 12–17 ms.
  */
 export const CALIBRATION_CAP_MS = 20;
 /** ... or sooner, once every tile's best time has not improved for this many rounds (after at least MIN_ROUNDS). */
