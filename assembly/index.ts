@@ -1,9 +1,10 @@
-// The WASM module's exports: pure kernels only (see docs/design.md). No module-level state.
+// The WASM module's exports: pure kernels only (see docs/design.md). One piece of module state: the
+// GEMM tile height (gemmSetTile), set once per instance at creation.
 export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
-export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes } from './matmul';
+export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes, gemmSetTile, gemmTile, gemmDefaultTile } from './matmul';
 export { gemmPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 export { optimizerStateBytes, parameterCount } from './optimizers';

@@ -3,7 +3,8 @@
 // Three paths. The general one is a packed GEMM (Goto/BLIS order): k is cut into ceil(k/KC) near-equal
 // slices, m into blocks of at most MC rows, n into blocks of at most NC columns. For each n block and k
 // slice, op(B) is packed into panels of NR = 8 columns; for each m block, op(A) into panels of MR rows
-// (4 in the SIMD build, 6 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
+// (4, 5 or 6: every build has the three tiles, and each instance runs one, gemmSetTile; by default 4 in
+// the SIMD build, 6 in the relaxed-SIMD build); then every MR×8 tile of C is one micro-kernel
 // pass over the slice (the first slice overwrites C, later ones add to it). Panels are zero-padded to full width, so the micro-kernel always computes a
 // whole tile and only its store is clipped at the right and bottom edges.
 //
@@ -29,6 +30,11 @@
 // medians of 41 rounds): (256,1024,1024) 48.7 → 50.3 GFLOP/s, 1024³ 49.4 → 50.5; the 5×8 tile had gained
 // 1–2% on the 4×8 one. The mul + add of the SIMD build needs a temporary per product and keeps MR = 4
 // (a 5×8 tile measured 4–6% slower there on large shapes).
+// Tiles: the 5×8 tile uses the per-row blocks too, in both builds (not unrolled it spilled: 36.5 plain,
+// 30.6 relaxed GFLOP/s against 61.5 and 62.4 on (256,1024,1024)); the plain 6×8 tile spills (16 live
+// vectors) and ships for CPUs where it may not. All tiles add each element's products in the same order
+// (the k slices do not depend on MR, and m blocking does not change the order): results are equal to
+// the bit whatever the tile. docs/performance.md, "Kernel selection", has the measurements.
 //
 // Dot-product path, for a small side (m < DOT_M or n < DOT_N) and a long k, where packing would cost
 // about as much as the product (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
@@ -44,15 +50,43 @@
 // Scratch, packed path: [edge tile: MR·NR f32][packed A: kc·mc f32x4][packed B: kc·nc f32];
 // dot path: [rows of op(A) if transposed: m·ldt bytes][rows of op(B)ᵀ if transposed: n·ldt bytes].
 
-const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
-/** Rows of the packed path's tile (a row block of a multiple of it packs no padding). */
-export const GEMM_MR: i32 = MR;
 const NR: i32 = 8;
 const KC: i32 = 256;
-const MC: i32 = MR * 16;
-const SA: i32 = MR * 16; // bytes of one step of an A panel
+const MC_TILES: i32 = 16; // an m block is at most 16 tiles (MC = 16·MR rows)
 const NC: i32 = 512;
-const TILE_BYTES: i32 = MR * NR * 4;
+const MAX_MR: i32 = 6;
+const TILE_BYTES: i32 = MAX_MR * NR * 4; // the edge tile, for the tallest tile
+
+// Tile heights as types: rowsOf<T> = offsetof<T>() / 4 is a compile-time constant, so each instance of
+// the generic microKernel / matmulPackedT is its own constant-folded copy (immediate load
+// offsets, no run-time MR test in its loops). Never allocated.
+@unmanaged class Rows4 { r0: f32; r1: f32; r2: f32; r3: f32; }
+@unmanaged class Rows5 { r0: f32; r1: f32; r2: f32; r3: f32; r4: f32; }
+@unmanaged class Rows6 { r0: f32; r1: f32; r2: f32; r3: f32; r4: f32; r5: f32; }
+
+const GEMM_DEFAULT_MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+
+/** The tile height this build uses unless told otherwise: 4 (mul + add), 6 (relaxed madd). */
+export function gemmDefaultTile(): i32 {
+  return GEMM_DEFAULT_MR;
+}
+
+// The instance's tile height, the one piece of module state: set once, at creation, by gemmSetTile
+// (src/backend/wasm.ts; on the worker thread's instance too). Every tile sums each element of C in the
+// same order, so it changes speed only, never a bit of a result.
+let tileRows: i32 = GEMM_DEFAULT_MR;
+
+/** Sets the packed path's tile height (4, 5 or 6 rows of 8 columns); returns 0, changing nothing, for another value. */
+export function gemmSetTile(mr: i32): i32 {
+  if (mr < 4 || mr > MAX_MR) return 0;
+  tileRows = mr;
+  return 1;
+}
+
+/** The packed path's tile height now (rows; a row block of a multiple of it packs no padding). */
+export function gemmTile(): i32 {
+  return tileRows;
+}
 
 import { blockLength, epilogue1, epilogue4, madd, max32, min32, roundUp, storeTransposed } from './matmul-common';
 import { DOT_KC, DOT_M, DOT_N, matmulDot } from './matmul-dot';
@@ -73,10 +107,11 @@ import { gemmShortK, SHORT_K, shortKScratchBytes } from './matmul-shortk';
 /** Bytes of scratch matmulF32 needs; non-decreasing in m, k and n, so the size for the largest shape serves smaller ones. */
 export function matmulScratchBytes(m: i32, k: i32, n: i32, transA: i32, transB: i32): i32 {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
-  // Bounds on the packed path's blockLength(k, KC, 1), blockLength(m, MC, MR), blockLength(n, NC, NR),
-  // and on the dot path's slice length and transposed rows; the larger of the two keeps it monotone.
+  // Bounds on the packed path's blockLength(k, KC, 1), blockLength(m, 16·MR, MR) for every tile height
+  // MR (the largest of the three: m = 11 packs 15 rows with MR = 5, 12 with 4 or 6), blockLength(n, NC,
+  // NR), and on the dot path's slice length and transposed rows; the larger of the two keeps it monotone.
   const kc = min32(k, KC);
-  const mc = min32(roundUp(m, MR), MC);
+  const mc = max32(max32(min32(roundUp(m, 4), 4 * MC_TILES), min32(roundUp(m, 5), 5 * MC_TILES)), min32(roundUp(m, 6), 6 * MC_TILES));
   const nc = min32(roundUp(n, NR), NC);
   const packed = TILE_BYTES + kc * (16 * mc + 4 * nc);
   const dot = 4 * (min32(k, DOT_KC) + 32) * ((transA != 0 ? DOT_M - 1 : 0) + (transB == 0 ? DOT_N - 1 : 0));
@@ -139,34 +174,35 @@ function packB(b: usize, dst: usize, pc: i32, kb: i32, jc: i32, nb: i32, ldb: i3
   }
 }
 
-// Packs op(A)[ic : ic+mb, pc : pc+kb] into ceil(mb/MR) panels of kb×MR splatted f32x4 at dst.
-function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32): void {
+// Packs op(A)[ic : ic+mb, pc : pc+kb] into ceil(mb/mr) panels of kb×mr splatted f32x4 at dst. One
+// function for every tile height (mr a run-time argument): packing is a small part of the product's
+// time, and three copies would weigh on the builds' size.
+function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i32, transA: i32, mr: i32): void {
+  const sa = <usize>mr * 16; // bytes of one step of a panel
   // op(A)[i][p] is at a + i*iStride + p*pStride.
   const iStride: usize = transA != 0 ? 4 : <usize>lda * 4;
   const pStride: usize = transA != 0 ? <usize>lda * 4 : 4;
-  for (let ir = 0; ir < mb; ir += MR) {
-    const rows = min32(MR, mb - ir);
+  for (let ir = 0; ir < mb; ir += mr) {
+    const rows = min32(mr, mb - ir);
     const s = a + <usize>(ic + ir) * iStride + <usize>pc * pStride;
     const d = dst + <usize>(ir * kb) * 16;
-    const end = d + <usize>kb * SA;
-    if (rows == MR) {
+    const end = d + <usize>kb * sa;
+    if (rows == mr) {
       const s1 = iStride, s2 = iStride * 2, s3 = iStride * 3, s4 = iStride * 4, s5 = iStride * 5;
       let sp = s;
-      for (let dp = d; dp < end; dp += SA) {
+      for (let dp = d; dp < end; dp += sa) {
         v128.store(dp, v128.load32_splat(sp));
         v128.store(dp, v128.load32_splat(sp + s1), 16);
         v128.store(dp, v128.load32_splat(sp + s2), 32);
         v128.store(dp, v128.load32_splat(sp + s3), 48);
-        if (MR > 4) {
-          v128.store(dp, v128.load32_splat(sp + s4), 64);
-          v128.store(dp, v128.load32_splat(sp + s5), 80);
-        }
+        if (mr > 4) v128.store(dp, v128.load32_splat(sp + s4), 64);
+        if (mr > 5) v128.store(dp, v128.load32_splat(sp + s5), 80);
         sp += pStride;
       }
     } else {
-      for (let r = 0; r < MR; r++) {
+      for (let r = 0; r < mr; r++) {
         let sr = s + <usize>r * iStride;
-        for (let dr = d + <usize>r * 16; dr < end; dr += SA) {
+        for (let dr = d + <usize>r * 16; dr < end; dr += sa) {
           v128.store(dr, r < rows ? v128.load32_splat(sr) : f32x4.splat(0));
           sr += pStride;
         }
@@ -176,15 +212,21 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
 }
 
 // Stores 8 floats [lo, hi] to c through the epilogue.
+// @ts-ignore: decorator
 @inline function storeRow8(c: usize, lo: v128, hi: v128, alpha: f32, beta: f32): void {
   v128.store(c, epilogue4(lo, c, 0, alpha, beta));
   v128.store(c, epilogue4(hi, c, 16, alpha, beta), 16);
 }
 
-// One tile: C[0:rows, 0:cols] (+)= A panel · B panel over kb ≥ 1 steps; ldc is C's row stride in bytes.
-@inline function microKernel(
+// One MR×8 tile (MR = rowsOf<T>): C[0:rows, 0:cols] (+)= A panel · B panel over kb ≥ 1 steps; ldc is C's
+// row stride in bytes. SPLIT: the never-taken test after every row of a step, for MR > 4 (see the top).
+// @ts-ignore: decorator
+@inline function microKernel<T>(
   pa: usize, pb: usize, kb: i32, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32, tile: usize,
 ): void {
+  const MR: i32 = offsetof<T>() >> 2;
+  const SA: i32 = MR * 16;
+  const SPLIT: bool = MR > 4;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -199,24 +241,26 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    if (MR > 4 && pb + 4 >= end) break;
+    if (SPLIT && pb + 4 >= end) break;
     av = v128.load(pa, 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    if (MR > 4 && pb + 8 >= end) break;
+    if (SPLIT && pb + 8 >= end) break;
     av = v128.load(pa, 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    if (MR > 4 && pb + 12 >= end) break;
+    if (SPLIT && pb + 12 >= end) break;
     av = v128.load(pa, 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
-    if (MR > 4 && pb + 16 >= end) break;
     if (MR > 4) {
+      if (SPLIT && pb + 16 >= end) break;
       av = v128.load(pa, 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
-      if (pb + 20 >= end) break;
+    }
+    if (MR > 5) {
+      if (SPLIT && pb + 20 >= end) break;
       av = v128.load(pa, 80);
       c50 = madd(c50, av, b0);
       c51 = madd(c51, av, b1);
@@ -228,24 +272,26 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    if (MR > 4 && pb + 36 >= end) break;
+    if (SPLIT && pb + 36 >= end) break;
     av = v128.load(pa, SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    if (MR > 4 && pb + 40 >= end) break;
+    if (SPLIT && pb + 40 >= end) break;
     av = v128.load(pa, SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    if (MR > 4 && pb + 44 >= end) break;
+    if (SPLIT && pb + 44 >= end) break;
     av = v128.load(pa, SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
-    if (MR > 4 && pb + 48 >= end) break;
     if (MR > 4) {
+      if (SPLIT && pb + 48 >= end) break;
       av = v128.load(pa, SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
-      if (pb + 52 >= end) break;
+    }
+    if (MR > 5) {
+      if (SPLIT && pb + 52 >= end) break;
       av = v128.load(pa, SA + 80);
       c50 = madd(c50, av, b0);
       c51 = madd(c51, av, b1);
@@ -257,24 +303,26 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 2 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    if (MR > 4 && pb + 68 >= end) break;
+    if (SPLIT && pb + 68 >= end) break;
     av = v128.load(pa, 2 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    if (MR > 4 && pb + 72 >= end) break;
+    if (SPLIT && pb + 72 >= end) break;
     av = v128.load(pa, 2 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    if (MR > 4 && pb + 76 >= end) break;
+    if (SPLIT && pb + 76 >= end) break;
     av = v128.load(pa, 2 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
-    if (MR > 4 && pb + 80 >= end) break;
     if (MR > 4) {
+      if (SPLIT && pb + 80 >= end) break;
       av = v128.load(pa, 2 * SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
-      if (pb + 84 >= end) break;
+    }
+    if (MR > 5) {
+      if (SPLIT && pb + 84 >= end) break;
       av = v128.load(pa, 2 * SA + 80);
       c50 = madd(c50, av, b0);
       c51 = madd(c51, av, b1);
@@ -286,24 +334,26 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     av = v128.load(pa, 3 * SA);
     c00 = madd(c00, av, b0);
     c01 = madd(c01, av, b1);
-    if (MR > 4 && pb + 100 >= end) break;
+    if (SPLIT && pb + 100 >= end) break;
     av = v128.load(pa, 3 * SA + 16);
     c10 = madd(c10, av, b0);
     c11 = madd(c11, av, b1);
-    if (MR > 4 && pb + 104 >= end) break;
+    if (SPLIT && pb + 104 >= end) break;
     av = v128.load(pa, 3 * SA + 32);
     c20 = madd(c20, av, b0);
     c21 = madd(c21, av, b1);
-    if (MR > 4 && pb + 108 >= end) break;
+    if (SPLIT && pb + 108 >= end) break;
     av = v128.load(pa, 3 * SA + 48);
     c30 = madd(c30, av, b0);
     c31 = madd(c31, av, b1);
-    if (MR > 4 && pb + 112 >= end) break;
     if (MR > 4) {
+      if (SPLIT && pb + 112 >= end) break;
       av = v128.load(pa, 3 * SA + 64);
       c40 = madd(c40, av, b0);
       c41 = madd(c41, av, b1);
-      if (pb + 116 >= end) break;
+    }
+    if (MR > 5) {
+      if (SPLIT && pb + 116 >= end) break;
       av = v128.load(pa, 3 * SA + 80);
       c50 = madd(c50, av, b0);
       c51 = madd(c51, av, b1);
@@ -312,16 +362,18 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
     pb += 128;
   } while (pb < end);
 
-  if (cols == NR) {
+  // The build's own tile stores full-width tiles straight from its accumulators; the other tiles, and
+  // every tile at the right edge, go through the scratch tile and one shared storeTile, which keeps the
+  // three copies of the kernel small (the builds' page weight, test/browser-apps.test.ts).
+  if (MR == GEMM_DEFAULT_MR && cols == NR) {
     storeRow8(c, c00, c01, alpha, beta);
     if (rows > 1) storeRow8(c + ldc, c10, c11, alpha, beta);
     if (rows > 2) storeRow8(c + 2 * ldc, c20, c21, alpha, beta);
     if (rows > 3) storeRow8(c + 3 * ldc, c30, c31, alpha, beta);
     if (MR > 4 && rows > 4) storeRow8(c + 4 * ldc, c40, c41, alpha, beta);
-    if (MR > 4 && rows > 5) storeRow8(c + 5 * ldc, c50, c51, alpha, beta);
+    if (MR > 5 && rows > 5) storeRow8(c + 5 * ldc, c50, c51, alpha, beta);
     return;
   }
-  // Right edge: through the scratch tile.
   v128.store(tile, c00);
   v128.store(tile, c01, 16);
   v128.store(tile, c10, 32);
@@ -333,12 +385,23 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   if (MR > 4) {
     v128.store(tile, c40, 128);
     v128.store(tile, c41, 144);
+  }
+  if (MR > 5) {
     v128.store(tile, c50, 160);
     v128.store(tile, c51, 176);
   }
+  storeTile(tile, c, ldc, rows, cols, alpha, beta);
+}
+
+// Stores rows×cols of the scratch tile (rows of NR f32) to C through the epilogue.
+function storeTile(tile: usize, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   for (let r = 0; r < rows; r++) {
     const cr = c + <usize>r * ldc;
     const tr = tile + <usize>(r * NR) * 4;
+    if (cols == NR) {
+      storeRow8(cr, v128.load(tr), v128.load(tr, 16), alpha, beta);
+      continue;
+    }
     for (let j = 0; j < cols; j++) {
       const off = <usize>j * 4;
       const v = load<f32>(tr + off);
@@ -347,13 +410,15 @@ function packA(a: usize, dst: usize, ic: i32, mb: i32, pc: i32, kb: i32, lda: i3
   }
 }
 
-// The packed GEMM path (see the top of the file).
-function matmulPacked(
+// The packed GEMM path (see the top of the file) with MR×8 tiles, MR = rowsOf<T>.
+// @ts-ignore: decorator
+@inline function matmulPackedT<T>(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
   lda: i32, ldb: i32, ldcElems: i32,
 ): void {
+  const MR: i32 = offsetof<T>() >> 2;
   const kc = blockLength(k, KC, 1);
-  const mc = blockLength(m, MC, MR);
+  const mc = blockLength(m, MR * MC_TILES, MR);
   const nc = blockLength(n, NC, NR);
   const tile = scratch;
   const pa = scratch + <usize>TILE_BYTES;
@@ -366,7 +431,7 @@ function matmulPacked(
       packB(b, pb, pc, kb, jc, nb, ldb, transB);
       for (let ic = 0; ic < m; ic += mc) {
         const mb = min32(mc, m - ic);
-        packA(a, pa, ic, mb, pc, kb, lda, transA);
+        packA(a, pa, ic, mb, pc, kb, lda, transA, MR);
         // Each B panel (kb×8, stays in L1) meets every A panel of the block (from L2).
         for (let jr = 0; jr < nb; jr += NR) {
           const cols = min32(NR, nb - jr);
@@ -374,12 +439,32 @@ function matmulPacked(
           const cj = c + <usize>ic * ldc + <usize>(jc + jr) * 4;
           for (let ir = 0; ir < mb; ir += MR) {
             const rows = min32(MR, mb - ir);
-            microKernel(pa + <usize>(ir * kb) * 16, pbj, kb, cj + <usize>ir * ldc, ldc, rows, cols, alpha, pc > 0 ? 1 : beta, tile);
+            microKernel<T>(pa + <usize>(ir * kb) * 16, pbj, kb, cj + <usize>ir * ldc, ldc, rows, cols, alpha, pc > 0 ? 1 : beta, tile);
           }
         }
       }
     }
   }
+}
+
+// One function per tile, each a constant-folded copy of matmulPackedT (no run-time MR in its loops).
+function matmulPacked4(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  lda: i32, ldb: i32, ldc: i32,
+): void {
+  matmulPackedT<Rows4>(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+}
+function matmulPacked5(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  lda: i32, ldb: i32, ldc: i32,
+): void {
+  matmulPackedT<Rows5>(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+}
+function matmulPacked6(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32, scratch: usize,
+  lda: i32, ldb: i32, ldc: i32,
+): void {
+  matmulPackedT<Rows6>(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
 }
 
 /** C (m×n) = op(A)·op(B), f32 row-major; transA/transB = 1 read A as k×m / B as n×k; see matmulScratchBytes. */
@@ -441,7 +526,10 @@ export function gemmBlock(
   } else if (path == PATH_DOT) {
     matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
   } else if (path == PATH_PACKED) {
-    matmulPacked(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+    const mr = tileRows;
+    if (mr == 4) matmulPacked4(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+    else if (mr == 5) matmulPacked5(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
+    else matmulPacked6(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
   } else {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {

@@ -28,11 +28,12 @@
 //             (COPYING) before it is computed, in place: the caller then waits for it.
 //   [256..]   the share-or-solo choice (see "Measured, not guessed" below): PHASE, COUNT, RUN, LAST (i32),
 //             then f64 the phase's milliseconds and multiply-adds, and the last share probe's ms per MAC.
+//   [296..]   the worker's copy of the task (the words at [64..116]) for the block it computes.
 // The worker polls for a few µs after its last block (back-to-back products), then sleeps in memory.atomic.wait64 on CLAIM until the caller's notify. The caller
 // never blocks (browsers forbid waiting on the main thread): it polls, for about one block's time at most.
 // ctrl = 0, or a build without threads, means one thread.
 
-import { gemmBlock, gemmF32, gemmPath, GEMM_MR, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
+import { gemmBlock, gemmF32, gemmPath, gemmTile, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
 
 const CLAIM: usize = 0;
 const STATE: usize = 16;
@@ -50,6 +51,8 @@ const LAST: usize = CHOICE + 12; // the last run's phase (0 before the first)
 const SPENT: usize = CHOICE + 16; // f64 ms timed in this probe
 const WORK: usize = CHOICE + 24; // f64 multiply-adds timed in this probe
 const SHARE_COST: usize = CHOICE + 32; // f64 ms per multiply-add of the last share probe
+const WORKER_TASK: usize = CHOICE + 40; // the worker's copy of the task's words
+const TASK_BYTES: usize = 52;
 const RUN: i32 = 0;
 const QUIT: i32 = 1;
 const FAILED: i32 = 2;
@@ -151,7 +154,7 @@ function account(ctrl: usize, phase: i32, ms: f64, macs: f64): void {
 
 /** Bytes of the control block (TypeScript allocates it zeroed). */
 export function parCtrlBytes(): i32 {
-  return <i32>CHOICE + 40;
+  return <i32>(WORKER_TASK + TASK_BYTES);
 }
 
 /** Bytes of the worker's own block buffer, passed to workerLoop with its scratch. */
@@ -203,6 +206,13 @@ export function parFailed(ctrl: usize): bool {
 export function parWorkerBlocks(ctrl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   return ctrl == 0 ? 0 : atomic.load<i32>(ctrl + TOTAL);
+}
+
+// One past the last byte of A, B and C of the task at t.
+@inline function taskEnd(t: usize): u64 {
+  const m = <u64>load<i32>(t, 12), k = <u64>load<i32>(t, 16), n = <u64>load<i32>(t, 20);
+  const a = <u64>load<u32>(t) + m * k * 4, b = <u64>load<u32>(t, 4) + k * n * 4, c = <u64>load<u32>(t, 8) + m * n * 4;
+  return max(a, max(b, c));
 }
 
 // Block i of the task at t covers rows (or columns) [i·block, i·block + span) of C.
@@ -266,7 +276,7 @@ export function gemmPar(
 ): void {
   const macs = <f64>m * <f64>k * <f64>n;
   const path = gemmPath(m, k, n, transA, transB);
-  const rowUnit = GEMM_MR;
+  const rowUnit = gemmTile(); // blocks of whole tiles: no block packs padding rows the whole would not
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   if (!ASC_FEATURE_THREADS || ctrl == 0 || path == PATH_EMPTY || macs < PAR_MIN_MACS || !(canRows || canCols)
@@ -288,7 +298,7 @@ function gemmShared(
   ctrl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32,
   scratch: usize, macs: f64, path: i32,
 ): void {
-  const rowUnit = GEMM_MR;
+  const rowUnit = gemmTile();
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   {
@@ -304,21 +314,25 @@ function gemmShared(
     const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
     blocks = (extent + block - 1) / block;
 
-    const t = ctrl + TASK;
-    store<u32>(t, <u32>a);
-    store<u32>(t, <u32>b, 4);
-    store<u32>(t, <u32>c, 8);
-    store<i32>(t, m, 12);
-    store<i32>(t, k, 16);
-    store<i32>(t, n, 20);
-    store<i32>(t, transA, 24);
-    store<i32>(t, transB, 28);
-    store<f32>(t, alpha, 32);
-    store<f32>(t, beta, 36);
-    store<i32>(t, path, 40);
-    store<i32>(t, byRows ? 1 : 0, 44);
-    store<i32>(t, block, 48);
+    // A new generation with nothing to claim ends the last task before its words are rewritten: a worker
+    // that claimed a block of it late and is still copying its words sees the generation change when it
+    // checks after the copy, and drops them (workerLoop). Every word is written atomically, in order.
     const gen = (atomic.load<i64>(ctrl + CLAIM) >>> 32) + 1;
+    atomic.store<i64>(ctrl + CLAIM, claimWord(gen, 0));
+    const t = ctrl + TASK;
+    atomic.store<i32>(t, <i32>a);
+    atomic.store<i32>(t, <i32>b, 4);
+    atomic.store<i32>(t, <i32>c, 8);
+    atomic.store<i32>(t, m, 12);
+    atomic.store<i32>(t, k, 16);
+    atomic.store<i32>(t, n, 20);
+    atomic.store<i32>(t, transA, 24);
+    atomic.store<i32>(t, transB, 28);
+    atomic.store<i32>(t, reinterpret<i32>(alpha), 32);
+    atomic.store<i32>(t, reinterpret<i32>(beta), 36);
+    atomic.store<i32>(t, path, 40);
+    atomic.store<i32>(t, byRows ? 1 : 0, 44);
+    atomic.store<i32>(t, block, 48);
     const open = gen << 2 | OPEN;
     for (let i = 0; i < blocks; i++) atomic.store<i64>(ctrl + COMMIT + (<usize>i << 3), open);
     atomic.store<i64>(ctrl + CLAIM, claimWord(gen, blocks)); // sequentially consistent: the task is visible before it
@@ -364,15 +378,29 @@ function gemmShared(
 export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) {
-    const t = ctrl + TASK;
+    const t = ctrl + WORKER_TASK; // the worker's copy of the task it took a block of
     let spins = 0;
     while (true) {
       const claim = atomic.load<i64>(ctrl + CLAIM);
       if (atomic.load<i32>(ctrl + STATE) != RUN) return;
       if (claimIndex(claim) < claimBlocks(claim)) {
         if (atomic.cmpxchg<i64>(ctrl + CLAIM, claim, claim + 1) == claim) {
-          // The task's words are read after the claim: if the caller took this block over meanwhile and
-          // moved on, they may belong to a later task, and the commit below fails.
+          // The task's words are copied after the claim, then the generation is checked again: if the
+          // caller took this block over meanwhile and moved on to a later product, it began a new
+          // generation before rewriting them, so a copy that still sees this one is whole (seqlock).
+          for (let w: usize = 0; w < TASK_BYTES; w += 4) store<i32>(t + w, atomic.load<i32>(ctrl + TASK + w));
+          if ((atomic.load<i64>(ctrl + CLAIM) >>> 32) != (claim >>> 32)) {
+            spins = 0;
+            continue;
+          }
+          // Memory the caller has just grown may not be in this thread's bounds yet (V8 updates another
+          // thread's view of a grown shared memory when that thread next checks for interrupts, at a loop
+          // header): a block whose operands reach past what this instance sees is left to the caller,
+          // who takes it over after its short wait. (Without this, a product on new arrays trapped here.)
+          if (taskEnd(t) > <u64>memory.size() << 16) {
+            spins = 0;
+            continue;
+          }
           const i = claimIndex(claim);
           const word = ctrl + COMMIT + (<usize>i << 3);
           const open = (claim >>> 32) << 2 | OPEN;

@@ -247,13 +247,21 @@ for (const s of suiteArg.split(',')) {
   suiteSeconds[s] = (performance.now() - t0) / 1000; // how long each suite takes, recorded with the results
 }
 
+// What createXent's gemm: 'auto' chose on this CPU for each build, and the calibration it chose by
+// (src/backend/calibrate.ts; GFLOP/s per tile): recorded in the header of the result.
+const gemmTiles = {};
+for (const simd of ['plain', 'relaxed']) {
+  const x = await createXent({ simd });
+  gemmTiles[simd] = { chosen: x.kernels.gemm, calibration: x.kernels.calibration };
+  x.dispose();
+}
 const cpu = cpuModel();
 const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${process.execArgv.length ? ` ${process.execArgv.join(' ')}` : ''}, ${os.platform()} ${os.arch()}`;
 const date = new Date().toISOString();
 const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
 const ortVersion = JSON.parse(readFileSync(new URL('../node_modules/onnxruntime-web/package.json', import.meta.url), 'utf8')).version;
 const load = { start: loadAtStart, end: os.loadavg() }; // 1, 5 and 15 min load averages, as `uptime` shows them
-const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, suiteSeconds, peak, rows };
+const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, suiteSeconds, gemmTiles, peak, rows };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const stem = `${date.slice(0, 16).replace(":", "-")}${quick ? "-quick" : ""}`;
 writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify(result, null, 2) + '\n');

@@ -4,6 +4,8 @@ export type {
   Xent, XentGrad, XentValueAndGrad, ValueAndGrad, XentOptions, LossValue, Gradient, Activation, RowValues, Reduced, BinaryRows,
   LogLossRows, LogLossLabels,
 } from './xent.js';
+export type { XentKernels } from './xent.js';
+export type { GemmTile } from './backend/calibrate.js';
 export type { Vector, Batch, Packed, Input, Like, Elementwise, PerRow, Product, Prediction } from './tensor.js';
 export type { OnnxExportOptions } from './interop/onnx.js';
 export type { SafetensorsOptions } from './interop/safetensors-read.js';

@@ -4,9 +4,10 @@
 /** Node's util.inspect.custom symbol (Symbol.for, so browsers need no Node module). */
 export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
-/** "[xent wasm relaxed 2 threads]", "[xent reference]". */
-export function describeXent(backend: string, simd: string | null, threads: number): string {
-  return backend === 'reference' ? '[xent reference]' : `[xent ${backend} ${simd} ${threads} thread${threads === 1 ? '' : 's'}]`;
+/** "[xent wasm relaxed 2 threads gemm 6x8]", "[xent reference]". */
+export function describeXent(backend: string, simd: string | null, threads: number, gemm?: string): string {
+  return backend === 'reference' ? '[xent reference]'
+    : `[xent ${backend} ${simd} ${threads} thread${threads === 1 ? '' : 's'}${gemm ? ` gemm ${gemm}` : ''}]`;
 }
 
 /** "Network 784-30-10 cross-entropy", with the activations when they are not the book's sigmoid units. */

@@ -4,7 +4,8 @@ import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
 import { crossCheckBackend } from './backend/crosscheck.js';
 import { createReferenceBackend } from './backend/reference/index.js';
-import { createWasmBackend, relaxedSimdSupported, threadsUnavailable } from './backend/wasm.js';
+import { calibrateGemm, chooseTile, GEMM_TILES, tileOf, tileRows, type GemmTile } from './backend/calibrate.js';
+import { createWasmBackend, relaxedSimdSupported, threadsUnavailable, type WasmBackend } from './backend/wasm.js';
 import { checkChoice, checkOptions, describe, rangeError, typeError } from './errors.js';
 import {
   crossEntropy, crossEntropyGrad, entropy, entropyGrad, klDivergence, klDivergenceGrad, perplexity,
@@ -49,6 +50,26 @@ export interface XentOptions {
    * (src/backend/crosscheck.ts). Costs the reference backend's time on every call.
    */
   crossCheck?: boolean;
+  /**
+   * The packed GEMM's micro-kernel tile (wasm backend), rows × columns of C per pass: 'auto' (default)
+   * takes the build's own ('4x8' plain SIMD, '6x8' relaxed) unless a short calibration, run once per
+   * process and build (≤ 20 ms, src/backend/calibrate.ts), finds another faster by more than 4%; '4x8',
+   * '5x8' or '6x8' force one. Every tile gives the same results to the bit; only speed differs
+   * (docs/performance.md, "Kernel selection"). `xent.kernels` tells what was chosen.
+   */
+  gemm?: 'auto' | GemmTile;
+}
+
+/**
+ * The kernels an instance runs (`xent.kernels`; null on the reference backend, which has none).
+ * `gemm` is the GEMM tile in use (read back from the WASM instance); `gemmChoice` says whether it was
+ * forced (createXent({ gemm: '5x8' })) or chosen by 'auto'; `calibration` is what 'auto' measured, in
+ * GFLOP/s per tile (the best of its rounds on a (60,256,512) product), null when the tile was forced.
+ */
+export interface XentKernels {
+  readonly gemm: GemmTile;
+  readonly gemmChoice: 'auto' | 'forced';
+  readonly calibration: Readonly<Record<GemmTile, number>> | null;
 }
 
 /** A loss value: a number when reduced, else per-element or per-row values in the caller's layout. */
@@ -124,6 +145,8 @@ export interface Xent {
   readonly simd: 'plain' | 'relaxed' | null;
   /** Threads the kernels run on (1, or 2 with createXent({ threads: 2 })). */
   readonly threads: 1 | 2;
+  /** The GEMM tile the instance runs and how it was chosen (see XentKernels); null on the reference backend. */
+  readonly kernels: XentKernels | null;
   /** Entropy H(p) = −Σ p log p: a number for a vector, one value per row for a batch. */
   entropy<T extends Input>(p: T, options?: InfoOptions): PerRow<T>;
   /** Cross-entropy H(p, q) = −Σ p log q, per row of p. */
@@ -237,7 +260,7 @@ function named(name: string, e: unknown): unknown {
 }
 
 /** Builds the API object over a backend. */
-export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, threads: 1 | 2 = 1): Xent {
+export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, threads: 1 | 2 = 1, kernels: XentKernels | null = null): Xent {
   // The front-end functions validate and shape their results at run time (tensor.ts like/perRow), so
   // each returns `unknown`; the casts below state the layout those functions produce for each input type.
   const grad = {
@@ -266,6 +289,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     backend: be.name,
     simd,
     threads,
+    kernels,
     entropy: <T extends Input>(p: T, o?: InfoOptions) => entropy(be, p, o) as PerRow<T>,
     crossEntropy: <T extends Input>(p: T, q: Input, o?: InfoOptions) => crossEntropy(be, p, q, o) as PerRow<T>,
     klDivergence: <T extends Input>(p: T, q: Input, o?: InfoOptions) => klDivergence(be, p, q, o) as PerRow<T>,
@@ -297,7 +321,7 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
     },
   } satisfies Xent;
   // util.inspect / console.log show one line, not the closures (non-enumerable: not part of the API).
-  Object.defineProperty(api, inspectSymbol, { value: () => describeXent(be.name, simd, threads) });
+  Object.defineProperty(api, inspectSymbol, { value: () => describeXent(be.name, simd, threads, kernels?.gemm) });
   guard(api, be, '');
   return api;
 }
@@ -305,15 +329,17 @@ export function xentOn(be: Backend, simd: 'plain' | 'relaxed' | null = null, thr
 /** Creates an xent instance on the WASM backend (default) or the reference backend. */
 export async function createXent(options?: XentOptions): Promise<Xent> {
   const fn = 'createXent';
-  const o = checkOptions(fn, options, ['backend', 'simd', 'threads', 'crossCheck']);
+  const o = checkOptions(fn, options, ['backend', 'simd', 'threads', 'crossCheck', 'gemm']);
   const backend = checkChoice(fn, 'backend', o.backend, ['wasm', 'reference'] as const, 'wasm');
   const simd = checkChoice(fn, 'simd', o.simd, ['auto', 'plain', 'relaxed'] as const, 'auto');
+  const gemm = checkChoice(fn, 'gemm', o.gemm, ['auto', ...GEMM_TILES] as const, 'auto');
   const threads = o.threads ?? 1;
   if (o.crossCheck !== undefined && typeof o.crossCheck !== 'boolean') typeError(fn, `crossCheck must be a boolean, got ${describe(o.crossCheck)}`);
   if (threads !== 1 && threads !== 2) rangeError(fn, `threads must be 1 or 2, got ${describe(o.threads)}`);
   if (backend === 'reference') {
     if (o.simd !== undefined) rangeError(fn, "simd applies to the 'wasm' backend only");
     if (threads !== 1) rangeError(fn, "threads applies to the 'wasm' backend only");
+    if (o.gemm !== undefined) rangeError(fn, "gemm applies to the 'wasm' backend only");
     if (o.crossCheck) rangeError(fn, "crossCheck compares the 'wasm' backend with the reference: it needs backend 'wasm'");
     return xentOn(createReferenceBackend());
   }
@@ -326,6 +352,14 @@ export async function createXent(options?: XentOptions): Promise<Xent> {
     const why = threadsUnavailable();
     if (why) rangeError(fn, `threads: 2 cannot run here: ${why}`);
   }
-  const be = await createWasmBackend(flavor, threads);
-  return xentOn(o.crossCheck === true ? crossCheckBackend(be, createReferenceBackend()) : be, flavor, threads);
+  // The tile: forced, or what the (cached) calibration of this build chooses.
+  const calibration = gemm === 'auto' ? await calibrateGemm(flavor) : null;
+  const tile = calibration ? chooseTile(calibration) : (gemm as GemmTile);
+  const be: WasmBackend = await createWasmBackend(flavor, threads, tileRows(tile));
+  const kernels: XentKernels = Object.freeze({
+    gemm: tileOf(be.gemmTileRows),
+    gemmChoice: gemm === 'auto' ? 'auto' as const : 'forced' as const,
+    calibration: calibration ? calibration.gflops : null,
+  });
+  return xentOn(o.crossCheck === true ? crossCheckBackend(be, createReferenceBackend()) : be, flavor, threads, kernels);
 }

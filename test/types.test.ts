@@ -63,7 +63,7 @@ describe('util.inspect (console.log) of instances and networks', () => {
     const ref = await createXent({ backend: 'reference' });
     const wasm = await createXent({ simd: 'plain' });
     expect(inspect(ref)).toBe('[xent reference]');
-    expect(inspect(wasm)).toBe('[xent wasm plain 1 thread]');
+    expect(inspect(wasm)).toBe(`[xent wasm plain 1 thread gemm ${wasm.kernels!.gemm}]`);
     expect(Object.keys(wasm)).not.toContain('inspect'); // the hook is not part of the API's keys
     const net = wasm.network([784, 30, 10], { cost: 'log-likelihood', hidden: 'relu' });
     expect(inspect(net)).toBe('Network 784-30-10 log-likelihood (relu hidden, softmax output)');

@@ -47,6 +47,9 @@ export interface Kernels {
   parPhase(ctrl: number): number;
   parAccount(ctrl: number, ms: number, macs: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
+  gemmSetTile(rows: number): number;
+  gemmTile(): number;
+  gemmDefaultTile(): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
     outZ: number, ctrl: number, check: number): number;
@@ -102,25 +105,40 @@ function largestScratch(k: Kernels): number {
 /** Why `threads: 2` cannot run here, or null when it can. */
 export { threadsUnavailable };
 
+/** Sets an instance's GEMM tile height (rows; 0 keeps the build's default) and checks that it took. */
+function setTile(k: Kernels, rows: number): void {
+  if (rows !== 0 && k.gemmSetTile(rows) !== 1) throw new RangeError(`xent: this build has no GEMM tile of ${rows} rows`);
+}
+
 /**
  * Instantiates a fresh WASM backend (its own memory) of the given build. With threads = 2 the memory is
  * shared with a worker thread of this backend alone, which takes blocks of every large matrix product.
+ * tileRows (4, 5 or 6; 0 = the build's default) is the packed GEMM's tile height, set once here on the
+ * instance and on the worker's (src/backend/calibrate.ts chooses it for createXent).
  */
-export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1): Promise<WasmBackend> {
+export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1, tileRows = 0): Promise<WasmBackend> {
   const module = await compileXentModule(flavor, threads === 2);
   if (threads === 1) {
     const { exports } = await instantiate<Record<string, unknown>>(module, {});
+    setTile(exports as unknown as Kernels, tileRows);
     return new WasmBackend(exports as unknown as Kernels, flavor);
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   // `now`: the clock by which assembly/parallel.ts times shared and one-thread products to choose between them.
   const env = { memory, now: () => performance.now() };
   const { exports } = await instantiate<Record<string, unknown>>(module, { env });
+  setTile(exports as unknown as Kernels, tileRows);
   const be = new WasmBackend(exports as unknown as Kernels, flavor);
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
   const scratch = be.heap.alloc(largestScratch(be.kernels));
   const own = be.heap.alloc(be.kernels.parWorkerBytes()); // the worker's blocks, before it commits them
-  be.attachWorker(ctrl, await startWorker(module, memory, ctrl, scratch, own));
+  // The worker's instance has module globals of its own: it gets the caller's tile (and reports it back).
+  const worker = await startWorker(module, memory, ctrl, scratch, own, be.kernels.gemmTile());
+  be.attachWorker(ctrl, worker);
+  if (worker.tileRows !== be.kernels.gemmTile()) {
+    be.dispose();
+    throw new Error(`xent: the worker thread runs ${worker.tileRows}-row GEMM tiles, the caller ${be.kernels.gemmTile()}`);
+  }
   return be;
 }
 
@@ -154,6 +172,16 @@ export class WasmBackend implements Backend {
   /** The two-thread control block's address for gemmPar (0 on one thread). */
   get parallelControl(): number {
     return this.ctrl;
+  }
+
+  /** The packed GEMM's tile height on this instance (and its worker's): 4, 5 or 6 rows. */
+  get gemmTileRows(): number {
+    return this.kernels.gemmTile();
+  }
+
+  /** The worker thread's tile height as it reported it when it started; 0 on one thread. */
+  get workerTileRows(): number {
+    return this.worker?.tileRows ?? 0;
   }
 
   /** Blocks of products the worker thread has computed so far; 0 on one thread. */

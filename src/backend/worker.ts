@@ -9,20 +9,24 @@
 export interface WorkerThread {
   /** Ends the thread (after parQuit has asked its loop to return). */
   stop(): void;
+  /** The GEMM tile height its instance runs (gemmTile), as the worker reported it once set. */
+  readonly tileRows: number;
 }
 
 // Runs in the worker. A trap in the loop marks the control block FAILED (parFail): the caller computes
 // the worker's unfinished block itself, or stops waiting for it, and the backend throws.
 const body = (post: string) => `
-  const start = ({ module, memory, ctrl, scratch, own }) => {
+  const start = ({ module, memory, ctrl, scratch, own, tile }) => {
     let instance;
     try {
       instance = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
+      // The tile height is a module global: each instance has its own, so the caller's is set here too.
+      if (instance.exports.gemmSetTile(tile) !== 1) throw new Error('no GEMM tile of ' + tile + ' rows');
     } catch (e) {
       ${post}({ error: String(e && e.message || e) });
       return;
     }
-    ${post}('ready');
+    ${post}({ ready: instance.exports.gemmTile() });
     try {
       instance.exports.workerLoop(ctrl, scratch, own);
     } catch (e) {
@@ -70,15 +74,19 @@ function nodeWorkerModule(): NodeWorkerModule {
 
 /** Starts the worker on `memory` and resolves once its instance is ready. */
 export async function startWorker(
-  module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, scratch: number, own: number,
+  module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, scratch: number, own: number, tile: number,
 ): Promise<WorkerThread> {
-  const data = { module, memory, ctrl, scratch, own };
+  const data = { module, memory, ctrl, scratch, own, tile };
   const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
   let stop: () => void;
+  let tileRows = 0;
   const ready = new Promise<void>((resolve, reject) => {
     const onMessage = (message: unknown) => {
-      if (message === 'ready') resolve();
-      else reject(new Error(`xent: the worker thread could not start: ${(message as { error?: string }).error}`));
+      const m = message as { ready?: number; error?: string };
+      if (typeof m.ready === 'number') {
+        tileRows = m.ready;
+        resolve();
+      } else reject(new Error(`xent: the worker thread could not start: ${(message as { error?: string }).error}`));
     };
     const onError = (e: unknown) => reject(new Error(`xent: the worker thread failed: ${(e as Error)?.message ?? e}`));
     if (isNode) {
@@ -103,6 +111,6 @@ export async function startWorker(
     }
   });
   await ready;
-  return { stop: () => stop() };
+  return { stop: () => stop(), tileRows };
 }
 

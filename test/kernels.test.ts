@@ -1,0 +1,170 @@
+// Run-time GEMM tile selection (assembly/matmul.ts tiles 4×8, 5×8, 6×8; src/backend/calibrate.ts):
+// createXent's `gemm` option and `xent.kernels`, and every tile on both builds against the reference
+// (the property test of the GEMM) and against each other, to the bit, on one thread and on two.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createXent, type GemmTile } from '../src/index.js';
+import { calibrateGemm, chooseTile, GEMM_TILES, tileRows, type Calibration } from '../src/backend/calibrate.js';
+import { createReferenceBackend } from '../src/backend/reference/index.js';
+import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
+import { gemmOperands, mulberry32 as rng } from './helpers.js';
+
+const F32 = { rel: 2e-5, abs: 2e-6 };
+const PATH_PACKED = 3;
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+
+/** c1 within f32 accumulation tolerance of the reference c2 (as test/property.test.ts's gemm test). */
+function agree(label: string, c1: Float32Array, c2: Float32Array, scale: number): void {
+  for (let i = 0; i < c1.length; i++) {
+    const x = c1[i]!, y = c2[i]!;
+    const bound = F32.abs + F32.rel * Math.max(Math.abs(x), Math.abs(y), scale);
+    if (!(Math.abs(x - y) <= bound)) expect.fail(`${label} [${i}]: wasm ${x} vs reference ${y}`);
+  }
+}
+
+/** The index of the first element whose bits differ, or −1. */
+function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return x.length === y.length ? -1 : x.length;
+}
+
+describe("createXent's gemm option and xent.kernels", () => {
+  it('rejects a tile that does not exist, and the option on the reference backend', async () => {
+    for (const bad of ['7x8', '4X8', 'fast', 4, null]) {
+      await expect(createXent({ gemm: bad as never })).rejects.toThrow(
+        /^createXent: gemm must be one of 'auto', '4x8', '5x8', '6x8', got /);
+      await expect(createXent({ gemm: bad as never })).rejects.toBeInstanceOf(RangeError);
+    }
+    await expect(createXent({ backend: 'reference', gemm: '4x8' })).rejects.toThrow(
+      /^createXent: gemm applies to the 'wasm' backend only/);
+    await expect(createXent({ backend: 'reference', gemm: 'auto' })).rejects.toBeInstanceOf(RangeError);
+    expect((await createXent({ backend: 'reference' })).kernels).toBeNull();
+  });
+
+  for (const simd of ['plain', 'relaxed'] as const) {
+    it(`reports a forced tile, and what auto chose with its calibration (${simd})`, async () => {
+      for (const gemm of GEMM_TILES) {
+        const x = await createXent({ simd, gemm });
+        expect(x.kernels).toEqual({ gemm, gemmChoice: 'forced', calibration: null });
+        expect(Object.isFrozen(x.kernels)).toBe(true);
+        x.dispose();
+      }
+      const x = await createXent({ simd });
+      const cal = await calibrateGemm(simd);
+      expect(x.kernels!.gemmChoice).toBe('auto');
+      expect(x.kernels!.gemm).toBe(chooseTile(cal));
+      expect(Object.keys(x.kernels!.calibration!).sort()).toEqual([...GEMM_TILES]);
+      for (const t of GEMM_TILES) expect(x.kernels!.calibration![t]).toBeGreaterThan(0);
+      expect(cal.fallback).toBe(simd === 'plain' ? '4x8' : '6x8');
+      // Bounded, and once per process and build: a second instance reuses the measurement.
+      // The cap is checked before each call: the one running when it passes may add a few ms (more on a loaded machine).
+      expect(cal.ms).toBeLessThan(20 + 100);
+      expect(cal.rounds).toBeGreaterThanOrEqual(1);
+      expect(await calibrateGemm(simd)).toBe(cal);
+      expect((await createXent({ simd })).kernels!.calibration).toBe(cal.gflops);
+      x.dispose();
+    });
+  }
+
+  it("auto keeps the build's tile unless another is faster by more than 4%", () => {
+    const cal = (g: Record<GemmTile, number>, fallback: GemmTile): Calibration => ({ gflops: g, fallback, rounds: 6, ms: 5 });
+    expect(chooseTile(cal({ '4x8': 60, '5x8': 62, '6x8': 40 }, '4x8'))).toBe('4x8'); // 3.3%: noise
+    expect(chooseTile(cal({ '4x8': 60, '5x8': 63, '6x8': 40 }, '4x8'))).toBe('5x8'); // 5%
+    expect(chooseTile(cal({ '4x8': 70, '5x8': 63, '6x8': 60 }, '6x8'))).toBe('4x8');
+    expect(chooseTile(cal({ '4x8': 58, '5x8': 58, '6x8': 61 }, '6x8'))).toBe('6x8');
+  });
+});
+
+for (const simd of ['plain', 'relaxed'] as const) describe(`every GEMM tile (${simd} SIMD)`, () => {
+  const bes: WasmBackend[] = [];
+  beforeAll(async () => {
+    for (const t of GEMM_TILES) bes.push(await createWasmBackend(simd, 1, tileRows(t)));
+  });
+  afterAll(() => bes.forEach((b) => b.dispose()));
+
+  it('each instance runs the tile it was given (a forced tile is not ignored)', () => {
+    expect(bes.map((b) => b.gemmTileRows)).toEqual([4, 5, 6]);
+    expect(bes[0]!.kernels.gemmDefaultTile()).toBe(simd === 'plain' ? 4 : 6);
+    expect(bes[0]!.kernels.gemmSetTile(7)).toBe(0); // refused, and nothing changed
+    expect(bes[0]!.kernels.gemmSetTile(3)).toBe(0);
+    expect(bes[0]!.gemmTileRows).toBe(4);
+  });
+
+  it('gemm C = β·C + α·op(A)·op(B) on every tile: within f32 of the reference, and the tiles equal to the bit', () => {
+    const rb = createReferenceBackend();
+    const r = rng(14);
+    let packed = 0;
+    for (let i = 0; i < 600; i++) {
+      // Row counts that are and are not multiples of 4, 5 and 6 (and above one 16-tile m block: 101,
+      // 130); k across the short-k, dot and packed paths and over one k slice (300); all transposes.
+      const m = pick(r, [1, 3, 5, 6, 7, 11, 12, 13, 17, 29, 30, 33, 60, 64, 101, 130]);
+      const k = pick(r, [0, 1, 3, 7, 10, 16, 17, 31, 128, 300]);
+      const n = pick(r, [1, 3, 7, 9, 17, 33, 36, 64, 100]);
+      const ta = r() < 0.5;
+      const tb = r() < 0.5;
+      if (bes[0]!.kernels.gemmPath(m, k, n, ta ? 1 : 0, tb ? 1 : 0) === PATH_PACKED) packed++;
+      const { a, b, c0, alpha, beta } = gemmOperands(r, m, k, n);
+      const want = c0.slice();
+      rb.gemm(a, b, want, m, k, n, ta, tb, alpha, beta);
+      const label = `case ${i} (${m},${k},${n},${ta},${tb},α=${alpha},β=${beta})`;
+      const got = bes.map((be) => {
+        const c = c0.slice();
+        be.gemm(a, b, c, m, k, n, ta, tb, alpha, beta);
+        return c;
+      });
+      GEMM_TILES.forEach((t, j) => agree(`${label} ${t}`, got[j]!, want, Math.max(1, k)));
+      for (let j = 1; j < got.length; j++) {
+        const at = firstBitDifference(got[j]!, got[0]!);
+        if (at >= 0) expect.fail(`${label}: ${GEMM_TILES[j]} [${at}] = ${got[j]![at]}, 4x8 ${got[0]![at]}`);
+      }
+    }
+    expect(packed).toBeGreaterThan(150); // most cases reach the tiles
+    for (const be of bes) expect(be.liveBytes()).toBe(0);
+  });
+
+  it('training is the same to the bit on every tile (batches of 64: the forward and gradients take the packed path)', async () => {
+    const params: Float32Array[] = [];
+    const r = rng(3);
+    const count = 192;
+    const inputs = Float32Array.from({ length: count * 20 }, () => r());
+    // The products of a 20-30-10 network's batch of 64 (assembly/network.ts): forward Zᵀ = W·Aᵀ, δ·W,
+    // and the weight gradients δᵀ·A, all on the packed path.
+    for (const [m, k, n, ta, tb] of [[30, 20, 64, 0, 1], [10, 30, 64, 0, 1], [64, 10, 30, 0, 0], [30, 64, 20, 1, 0], [10, 64, 30, 1, 0]]) {
+      expect(bes[0]!.kernels.gemmPath(m!, k!, n!, ta!, tb!), `(${m},${k},${n},${ta},${tb})`).toBe(PATH_PACKED);
+    }
+    const labels = Uint8Array.from({ length: count }, (_, i) => (i * 7) % 10);
+    for (const gemm of GEMM_TILES) {
+      const x = await createXent({ simd, gemm });
+      const net = x.network([20, 30, 10], { seed: 5 });
+      await net.train({ inputs, labels, count, inputSize: 20 }, { epochs: 2, batchSize: 64, eta: 0.5, lambda: 1, momentum: 0.5 });
+      params.push(Float32Array.from(net.parameters()));
+      x.dispose();
+    }
+    for (let j = 1; j < params.length; j++) expect(firstBitDifference(params[j]!, params[0]!), GEMM_TILES[j]).toBe(-1);
+  });
+
+  it('with threads: 2 the worker runs the same tile, and products equal one thread\'s to the bit', async () => {
+    const r = rng(8);
+    for (const t of GEMM_TILES) {
+      const two = await createWasmBackend(simd, 2, tileRows(t));
+      try {
+        expect([two.gemmTileRows, two.workerTileRows]).toEqual([tileRows(t), tileRows(t)]);
+        for (let i = 0; i < 20; i++) {
+          const [m, k, n] = [pick(r, [61, 100, 130, 256]), pick(r, [128, 300, 784]), pick(r, [64, 100, 257])];
+          const ta = r() < 0.5, tb = r() < 0.5;
+          const { a, b, c0, alpha, beta } = gemmOperands(r, m, k, n);
+          const c1 = c0.slice(), c2 = c0.slice();
+          two.gemm(a, b, c1, m, k, n, ta, tb, alpha, beta);
+          bes[0]!.gemm(a, b, c2, m, k, n, ta, tb, alpha, beta); // one thread, 4×8
+          expect(firstBitDifference(c1, c2), `${t} (${m},${k},${n},${ta},${tb})`).toBe(-1);
+        }
+      } finally {
+        two.dispose();
+      }
+    }
+  });
+});
