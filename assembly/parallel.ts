@@ -102,7 +102,8 @@ const MAX_HASTE: i32 = 8;
 // worker asleep), each until PROBE_MS and PROBE_MIN products have been timed; then it runs the faster
 // way for RUN products, and probes again. A run that repeats the last choice doubles (to RUN_MAX), a
 // changed choice starts again at RUN_MIN: on a steady machine probing costs ≈ 2·PROBE_MIN of RUN_MAX
-// products; when the load changes, the choice follows within a run. Results are the same either way.
+// products (half of them run the slower way); when the load changes, the choice follows within a run.
+// Results are the same either way.
 const PROBE_SHARE: i32 = 0;
 const PROBE_SOLO: i32 = 1;
 const RUN_SHARE: i32 = 2;
@@ -110,7 +111,7 @@ const RUN_SOLO: i32 = 3;
 const PROBE_MIN: i32 = 4;
 const PROBE_MAX: i32 = 64;
 const PROBE_MS: f64 = 1;
-const RUN_MIN: i32 = 64;
+const RUN_MIN: i32 = 16; // short: the first probes run while V8 still optimises the worker's code
 const RUN_MAX: i32 = 4096;
 
 // @ts-ignore: decorator
@@ -178,7 +179,8 @@ export function parFail(ctrl: usize): void {
   if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STATE, FAILED);
 }
 
-/** While `on` = 1, the worker stops before it commits a block, as a preempted worker would (for tests). */
+/** While `on` = 1, the worker stops before it commits a block, as a preempted worker would; with 2 it traps
+ *  (unreachable) when it claims one, as a fault in its code would (for tests). */
 export function parStall(ctrl: usize, on: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   if (ASC_FEATURE_THREADS) atomic.store<i32>(ctrl + STALL, on);
@@ -393,14 +395,17 @@ export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
             spins = 0;
             continue;
           }
-          // Memory the caller has just grown may not be in this thread's bounds yet (V8 updates another
-          // thread's view of a grown shared memory when that thread next checks for interrupts, at a loop
-          // header): a block whose operands reach past what this instance sees is left to the caller,
-          // who takes it over after its short wait. (Without this, a product on new arrays trapped here.)
+          // Memory the caller has grown may not be in this thread's bounds yet: V8 (Node 20) can leave
+          // another thread's view of a grown shared memory stale indefinitely (measured: a worker saw 40
+          // of 60 pages for thousands of claims), and a block on the new arrays trapped (memory access
+          // out of bounds). memory.grow(0) brings this instance's view up to date; a block still out of
+          // view is left to the caller, who takes it over after its short wait.
+          if (taskEnd(t) > <u64>memory.size() << 16) memory.grow(0);
           if (taskEnd(t) > <u64>memory.size() << 16) {
             spins = 0;
             continue;
           }
+          if (atomic.load<i32>(ctrl + STALL) == 2) unreachable();
           const i = claimIndex(claim);
           const word = ctrl + COMMIT + (<usize>i << 3);
           const open = (claim >>> 32) << 2 | OPEN;
@@ -408,7 +413,7 @@ export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
           if (<i64>rows * <i64>cols * 4 <= <i64>OWN_BYTES) {
             if (load<f32>(t, 36) != 0) copyBlock(c, n, own, cols, rows, cols); // β·C reads C
             runBlock(t, i, scratch, own, cols);
-            while (atomic.load<i32>(ctrl + STALL) != 0 && atomic.load<i32>(ctrl + STATE) == RUN) {}
+            while (atomic.load<i32>(ctrl + STALL) == 1 && atomic.load<i32>(ctrl + STATE) == RUN) {}
             if (atomic.cmpxchg<i64>(word, open, open | COPYING) == open) {
               copyBlock(own, cols, c, n, rows, cols);
               atomic.store<i64>(word, open | DONE);
