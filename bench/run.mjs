@@ -258,7 +258,7 @@ for (const simd of ['plain', 'relaxed']) {
 const cpu = cpuModel();
 const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}${process.execArgv.length ? ` ${process.execArgv.join(' ')}` : ''}, ${os.platform()} ${os.arch()}`;
 const date = new Date().toISOString();
-const tfVersion = JSON.parse(readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
+const tfVersion = JSON.parse(readFileSync(new URL('./node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8')).version;
 const ortVersion = JSON.parse(readFileSync(new URL('../node_modules/onnxruntime-web/package.json', import.meta.url), 'utf8')).version;
 const load = { start: loadAtStart, end: os.loadavg() }; // 1, 5 and 15 min load averages, as `uptime` shows them
 const result = { date, machine, cpu, load, quick, tfjs: tfVersion, onnxruntimeWeb: ortVersion, runsPerFigure: RUNS, rounds: ROUNDS, suiteSeconds, gemmTiles, peak, rows };
