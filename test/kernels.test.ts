@@ -3,7 +3,7 @@
 // (the property test of the GEMM) and against each other, to the bit, on one thread and on two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type GemmTile } from '../src/index.js';
-import { calibrateGemm, chooseTile, GEMM_TILES, tileRows, type Calibration } from '../src/backend/calibrate.js';
+import { calibrateGemm, chooseTile, GEMM_TILES, primeCalibration, tileRows, type Calibration } from '../src/backend/calibrate.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
 import { gemmOperands, mulberry32 as rng } from './helpers.js';
@@ -43,6 +43,22 @@ describe("createXent's gemm option and xent.kernels", () => {
       /^createXent: gemm applies to the 'wasm' backend only/);
     await expect(createXent({ backend: 'reference', gemm: 'auto' })).rejects.toBeInstanceOf(RangeError);
     expect((await createXent({ backend: 'reference' })).kernels).toBeNull();
+  });
+
+  it("'auto' runs the tile its calibration chose (a calibration that favours 5×8 gives 5×8 instances)", async () => {
+    const real = await calibrateGemm('plain');
+    try {
+      primeCalibration('plain', { ...real, gflops: { '4x8': 50, '5x8': 60, '6x8': 40 } });
+      const x = await createXent({ simd: 'plain' });
+      expect(x.kernels).toEqual({ gemm: '5x8', gemmChoice: 'auto', calibration: { '4x8': 50, '5x8': 60, '6x8': 40 } });
+      const a = { data: Float32Array.from({ length: 60 * 70 }, (_, i) => (i % 13) / 13), shape: [60, 70] as [number, number] };
+      const b = { data: Float32Array.from({ length: 70 * 9 }, (_, i) => (i % 7) / 7), shape: [70, 9] as [number, number] };
+      const want = (await createXent({ simd: 'plain', gemm: '4x8' })).matmul(a, b) as { data: Float32Array };
+      expect((x.matmul(a, b) as { data: Float32Array }).data).toEqual(want.data); // and the same bits
+      x.dispose();
+    } finally {
+      primeCalibration('plain', real);
+    }
   });
 
   for (const simd of ['plain', 'relaxed'] as const) {

@@ -62,6 +62,11 @@ export function calibrateGemm(flavor: SimdFlavor): Promise<Calibration> {
   return c;
 }
 
+/** @internal For tests: makes `c` this process's calibration of `flavor` (as if measured). */
+export function primeCalibration(flavor: SimdFlavor, c: Calibration): void {
+  cache.set(flavor, Promise.resolve(c));
+}
+
 /** The tile a calibration chooses: the build's default unless another is faster by more than the margin. */
 export function chooseTile(c: Calibration): GemmTile {
   let best = c.fallback;
