@@ -28,7 +28,15 @@ export interface Calibration {
   /** Rounds run and their wall time, ms. */
   readonly rounds: number;
   readonly ms: number;
+  /** The smallest step of performance.now() seen, ms (browsers coarsen it: 0.1 ms without cross-origin isolation). */
+  readonly resolutionMs: number;
 }
+
+/**
+ * A clock coarser than this cannot time a 0.25 ms product to the margin: the calibration then keeps
+ * the build's tile (a 0.1 ms step could make the spilling 6×8 tile of the plain build look fastest).
+ */
+export const CALIBRATION_RESOLUTION_MS = 0.02;
 
 /**
  * The product timed: m = 60 rows are whole tiles of every height (no padding favours one), and one m
@@ -69,6 +77,7 @@ export function primeCalibration(flavor: SimdFlavor, c: Calibration): void {
 
 /** The tile a calibration chooses: the build's default unless another is faster by more than the margin. */
 export function chooseTile(c: Calibration): GemmTile {
+  if (!(c.resolutionMs <= CALIBRATION_RESOLUTION_MS)) return c.fallback;
   let best = c.fallback;
   for (const t of GEMM_TILES) if (c.gflops[t] > c.gflops[best]) best = t;
   return c.gflops[best] > c.gflops[c.fallback] * CALIBRATION_MARGIN ? best : c.fallback;
@@ -81,6 +90,22 @@ interface CalibrationKernels {
   gemmDefaultTile(): number;
   matmulF32(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number, scratch: number): void;
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
+}
+
+/** The smallest non-zero step between successive performance.now() readings (a few hundred at most, ≤ 1 ms). */
+function clockStep(): number {
+  let step = Infinity;
+  let last = performance.now();
+  const end = last + 1;
+  for (let i = 0; i < 200 && last < end; ) {
+    const t = performance.now();
+    if (t > last) {
+      step = Math.min(step, t - last);
+      i++;
+    }
+    last = t;
+  }
+  return step;
 }
 
 async function measure(flavor: SimdFlavor): Promise<Calibration> {
@@ -101,6 +126,7 @@ async function measure(flavor: SimdFlavor): Promise<Calibration> {
     f32[i] = x / 2147483647 - 0.5;
   }
   const best: number[] = GEMM_TILES.map(() => Infinity);
+  const resolutionMs = clockStep();
   const start = performance.now();
   let rounds = 0;
   let stable = 0;
@@ -133,5 +159,5 @@ async function measure(flavor: SimdFlavor): Promise<Calibration> {
   const ms = performance.now() - start;
   const flops = 2 * M * K * N;
   const gflops = Object.fromEntries(GEMM_TILES.map((t, i) => [t, Math.round(flops / Math.max(best[i]!, 1e-3) / 1e5) / 10])) as Record<GemmTile, number>;
-  return Object.freeze({ gflops: Object.freeze(gflops), fallback: tileOf(k.gemmDefaultTile()), rounds, ms });
+  return Object.freeze({ gflops: Object.freeze(gflops), fallback: tileOf(k.gemmDefaultTile()), rounds, ms, resolutionMs });
 }
