@@ -150,7 +150,7 @@ export function checkFinite(fn: string, name: string, p: Parsed, allow: { negInf
  * Whether every value is finite, fast: x·0 is 0 for finite x and NaN for ±∞ and NaN, summed in four
  * independent chains (2.5× the speed of a compare per value in V8). The caller scans again for the index.
  */
-function allFinite(d: ArrayLike<number>): boolean {
+export function allFinite(d: ArrayLike<number>): boolean {
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;

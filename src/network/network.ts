@@ -12,7 +12,7 @@ import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '.
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
 import { toSafetensors } from '../interop/safetensors.js';
-import { parse, like, checkFinite, notFinite, type Input, type Prediction } from '../tensor.js';
+import { parse, like, allFinite, checkFinite, notFinite, type Input, type Prediction } from '../tensor.js';
 import { checkpointOf, type Checkpoint } from './checkpoint.js';
 import { accuracyOf, classes, costOf, penalty } from './evaluate.js';
 import { toJSON, type NetworkJSON } from './format.js';
@@ -307,7 +307,7 @@ export class Network {
     const x = f32 ? p.data as Float32Array : Float32Array.from(p.data);
     const z = this.logitsOfHost(x, p.rows, (i) => notFinite(fn, 'input', p, i));
     const K = this.sizes[this.sizes.length - 1]!;
-    const bad = z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
+    const bad = allFinite(z) ? -1 : z.findIndex((v) => v - v !== 0); // weights and inputs are finite: only float32 overflow gets here
     if (bad >= 0) rangeError(fn, `the output layer's input overflows float32 (weights or inputs too large): z = ${z[bad]} for example ${Math.floor(bad / K)}, output ${bad % K}`);
     const a = OUTPUTS[this.output].activate(this.backend, z, p.rows, K);
     const outP = { ...p, cols: K, type: p.type };
