@@ -398,39 +398,51 @@ describe('a shared memory grown just before a product', () => {
 describe('share or solo: the caller times both and runs the faster (assembly/parallel.ts, "Measured, not guessed")', () => {
   const PROBE_SHARE = 0, PROBE_SOLO = 1, RUN_SHARE = 2, RUN_SOLO = 3;
 
-  it('probes shared, then one thread, each for ≥ 4 products and ≥ 1 ms (64 at most), then runs the faster (16 products, doubling while the choice repeats)', async () => {
+  it('probes shared, then one thread, each for ≥ 4 timed products and ≥ 1 ms after 2 untimed ones (64 at most), then runs the faster (16 products, doubling while the choice repeats)', async () => {
     const be = await createWasmBackend('plain', 2);
     const k = be.kernels;
     const ctrl = be.heap.allocZeroed(k.parCtrlBytes()); // a control block of its own: only the choice's fields are used
+    const haste = () => new Int32Array(k.memory.buffer, ctrl, 8)[7];
     const feed = (times: number, ms: number) => {
       for (let i = 0; i < times; i++) k.parAccount(ctrl, ms, 1e6);
     };
+    // A probe: two untimed products (their time, here 100 ms, must not count), then the timed ones.
+    const probe = (ms: number) => {
+      feed(2, 100);
+      feed(4, ms);
+    };
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
-    feed(3, 1); // 3 ms but 3 products: still probing
+    feed(2, 100);
+    feed(3, 1); // 3 ms but 3 timed products: still probing
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
     feed(1, 1);
     expect(k.parPhase(ctrl)).toBe(PROBE_SOLO);
-    feed(4, 0.25); // one thread 4× faster than shared
+    probe(0.25); // one thread 4× faster than shared (were the untimed 100 ms counted, shared would win)
     expect(k.parPhase(ctrl)).toBe(RUN_SOLO);
     feed(15, 5);
     expect(k.parPhase(ctrl)).toBe(RUN_SOLO); // a first run is 16 products
+    new Int32Array(k.memory.buffer, ctrl, 8)[7] = 8; // HASTE as takeovers leave it
     feed(1, 5);
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
-    feed(4, 1);
-    feed(4, 0.25);
+    expect(haste()).toBe(0); // sharing starts with a patient caller
+    probe(1);
+    probe(0.25);
     expect(k.parPhase(ctrl)).toBe(RUN_SOLO); // the same choice again: 32 products
     feed(31, 5);
     expect(k.parPhase(ctrl)).toBe(RUN_SOLO);
     feed(1, 5);
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
-    feed(4, 0.25); // now sharing is the faster
-    feed(4, 1);
+    probe(0.25); // now sharing is the faster
+    new Int32Array(k.memory.buffer, ctrl, 8)[7] = 8;
+    probe(1);
     expect(k.parPhase(ctrl)).toBe(RUN_SHARE);
+    expect(haste()).toBe(0);
     feed(15, 5);
     expect(k.parPhase(ctrl)).toBe(RUN_SHARE);
     feed(1, 5); // a changed choice runs 16 products
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
-    feed(63, 0.01); // short products: the probe lasts until 1 ms, or 64 products
+    feed(2, 100);
+    feed(61, 0.01); // short products: the probe lasts until 1 ms, or 64 products in all
     expect(k.parPhase(ctrl)).toBe(PROBE_SHARE);
     feed(1, 0.01);
     expect(k.parPhase(ctrl)).toBe(PROBE_SOLO);
