@@ -29,6 +29,32 @@ function agree(label: string, a: ArrayLike<number>, b: ArrayLike<number>, scale:
 /** The address of a WASM backend's array. */
 const at = (d: unknown) => (d as { ptr: number }).ptr;
 
+// The share-or-solo choice's run phases, and its words PHASE, COUNT, RUN at byte 256 of a threads: 2
+// backend's control block (assembly/parallel.ts).
+const RUN_SHARE = 2, RUN_SOLO = 3;
+const choiceWords = (be: WasmBackend) => new Int32Array(be.kernels.memory.buffer, be.parallelControl + 256, 3);
+
+/**
+ * A (128,784,100) product of random operands (10 M multiply-adds: shared in blocks) and one thread's
+ * result of it: product(be) computes it on `be` and fails unless every bit agrees.
+ */
+async function sharedProduct(seed: number): Promise<(be: WasmBackend) => void> {
+  const [m, k, n] = [128, 784, 100];
+  const r = rng(seed);
+  const a = Float32Array.from({ length: m * k }, () => r() - 0.5);
+  const b = Float32Array.from({ length: k * n }, () => r() - 0.5);
+  const one = await createWasmBackend('plain', 1);
+  const want = new Float32Array(m * n);
+  one.matmul(a, b, want, m, k, n, false, false);
+  one.dispose();
+  return (be) => {
+    const c = new Float32Array(m * n);
+    be.matmul(a, b, c, m, k, n, false, false);
+    const differ = c.findIndex((v, x) => !Object.is(v, want[x]));
+    if (differ >= 0) expect.fail(`[${differ}]: ${c[differ]} vs one thread's ${want[differ]}`);
+  };
+}
+
 function blobs(count: number, inputSize: number, classes: number, seed: number): Dataset {
   const r = rng(seed);
   const inputs = new Float32Array(count * inputSize);
@@ -303,23 +329,15 @@ describe('createXent({ threads: 2 })', () => {
   it('a real trap in the worker fails cleanly: the caller computes its block, nothing hangs, later calls throw', async () => {
     // The worker traps (unreachable, parStall 2) on the first block it claims. (Operands beyond the
     // memory no longer reach it: workerLoop leaves a block whose operands it cannot see to the caller.)
-    const one = await createWasmBackend('plain', 1);
+    const product = await sharedProduct(3);
     const be = await createWasmBackend('plain', 2);
-    const [m, k, n] = [128, 784, 100];
-    const r = rng(3);
-    const a = Float32Array.from({ length: m * k }, () => r() - 0.5);
-    const b = Float32Array.from({ length: k * n }, () => r() - 0.5);
-    const want = new Float32Array(m * n);
-    one.matmul(a, b, want, m, k, n, false, false);
-    new Int32Array(be.kernels.memory.buffer, be.parallelControl + 256, 3).set([2, 0, 4096]); // share (RUN_SHARE)
+    choiceWords(be).set([RUN_SHARE, 0, 4096]);
     be.kernels.parStall(be.parallelControl, 2);
     const t = Date.now();
     let products = 0;
     while (!be.kernels.parFailed(be.parallelControl) && Date.now() - t < 20000) {
-      const c = new Float32Array(m * n);
       try {
-        be.matmul(a, b, c, m, k, n, false, false);
-        expect(c).toEqual(want); // the caller computed the block the worker took
+        product(be); // the caller computed the block the worker took
       } catch (e) {
         expect((e as Error).message).toMatch(/the worker thread failed/);
       }
@@ -333,7 +351,6 @@ describe('createXent({ threads: 2 })', () => {
     const big = new Float32Array(256 * 256);
     expect(() => be.matmul(big, big, big.slice(), 256, 256, 256, false, false)).toThrow(/the worker thread failed/);
     be.dispose();
-    one.dispose();
   });
 
   it('two threaded instances in one process do not interfere', async () => {
@@ -361,42 +378,29 @@ describe('a shared memory grown just before a product', () => {
     // a block on arrays in the new pages trapped (memory access out of bounds: 2 of 6 runs of
     // test/kernels.test.ts's threads test); with the check alone (no memory.grow(0)) the worker saw 40 of
     // 60 pages for thousands of claims and never took a block again.
-    const one = await createWasmBackend('plain', 1);
+    const product = await sharedProduct(11);
     (await createWasmBackend('plain', 2)).dispose(); // (the stale view was seen on the instance made after one was disposed)
     const be = await createWasmBackend('plain', 2);
-    const r = rng(11);
-    const [m, k, n] = [128, 784, 100];
-    const a = Float32Array.from({ length: m * k }, () => r() - 0.5);
-    const b = Float32Array.from({ length: k * n }, () => r() - 0.5);
-    const want = new Float32Array(m * n);
-    one.matmul(a, b, want, m, k, n, false, false);
-    const share = () => new Int32Array(be.kernels.memory.buffer, be.parallelControl + 256, 3).set([2, 0, 4096]); // RUN_SHARE
-    const product = () => {
-      const c = new Float32Array(m * n);
-      be.matmul(a, b, c, m, k, n, false, false);
-      const differ = c.findIndex((v, x) => v !== want[x]);
-      if (differ >= 0) expect.fail(`[${differ}]: ${c[differ]} vs ${want[differ]}`);
-    };
+    const share = () => choiceWords(be).set([RUN_SHARE, 0, 4096]);
     share();
-    for (let i = 0; i < 2000 && be.workerTasks() === 0; i++) product(); // the worker has run on this memory
+    for (let i = 0; i < 2000 && be.workerTasks() === 0; i++) product(be); // the worker has run on this memory
     for (let round = 0; round < 4; round++) {
       const pages = be.kernels.memory.buffer.byteLength >>> 16;
       const big = be.alloc('f32', (1 << 22) * (round + 1)); // 16–64 MB more: the next operands lie in new pages
       expect(be.kernels.memory.buffer.byteLength >>> 16).toBeGreaterThan(pages);
       share();
       const before = be.workerTasks();
-      for (let i = 0; i < 2000 && be.workerTasks() === before; i++) product();
+      for (let i = 0; i < 2000 && be.workerTasks() === before; i++) product(be);
       expect(be.workerTasks(), `round ${round}: the worker takes part after the growth`).toBeGreaterThan(before);
       expect(be.kernels.parFailed(be.parallelControl)).toBe(0);
       void big; // kept: the heap keeps growing
     }
     be.dispose();
-    one.dispose();
   });
 });
 
 describe('share or solo: the caller times both and runs the faster (assembly/parallel.ts, "Measured, not guessed")', () => {
-  const PROBE_SHARE = 0, PROBE_SOLO = 1, RUN_SHARE = 2, RUN_SOLO = 3;
+  const PROBE_SHARE = 0, PROBE_SOLO = 1;
 
   it('probes shared, then one thread, each for ≥ 4 timed products and ≥ 1 ms after 2 untimed ones (64 at most), then runs the faster (16 products, doubling while the choice repeats)', async () => {
     const be = await createWasmBackend('plain', 2);
@@ -450,30 +454,16 @@ describe('share or solo: the caller times both and runs the faster (assembly/par
   });
 
   it('in a one-thread phase the worker takes no block; in a shared phase it does; the product is the same either way', async () => {
-    const one = await createWasmBackend('plain', 1);
+    const product = await sharedProduct(7);
     const be = await createWasmBackend('plain', 2);
-    const [m, kk, n] = [128, 784, 100];
-    const r = rng(7);
-    const a = Float32Array.from({ length: m * kk }, () => r() - 0.5);
-    const b = Float32Array.from({ length: kk * n }, () => r() - 0.5);
-    const want = new Float32Array(m * n);
-    one.matmul(a, b, want, m, kk, n, false, false);
-    const product = () => {
-      const c = new Float32Array(m * n);
-      be.matmul(a, b, c, m, kk, n, false, false);
-      expect(c).toEqual(want);
-    };
-    // The choice's words (parallel.ts: PHASE, COUNT, RUN at byte 256 of the control block).
-    const choice = () => new Int32Array(be.kernels.memory.buffer, be.parallelControl + 256, 3);
-    choice().set([RUN_SOLO, 0, 4096]);
+    choiceWords(be).set([RUN_SOLO, 0, 4096]);
     const before = be.workerTasks();
-    for (let i = 0; i < 40; i++) product();
+    for (let i = 0; i < 40; i++) product(be);
     expect(be.workerTasks()).toBe(before);
-    expect(choice()[0]).toBe(RUN_SOLO);
-    choice().set([RUN_SHARE, 0, 4096]);
-    for (let i = 0; i < 2000 && be.workerTasks() === before; i++) product();
+    expect(choiceWords(be)[0]).toBe(RUN_SOLO);
+    choiceWords(be).set([RUN_SHARE, 0, 4096]);
+    for (let i = 0; i < 2000 && be.workerTasks() === before; i++) product(be);
     expect(be.workerTasks()).toBeGreaterThan(before);
-    one.dispose();
     be.dispose();
   });
 });
