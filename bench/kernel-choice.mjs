@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { uniformSource } from '../dist/network/random.js';
 import { residentGemm, tf, useTf, xentBackends } from './peers.mjs';
-import { compile, cpuModel } from './peak.mjs';
+import { callIterations, compile, cpuModel } from './peak.mjs';
 
 const rounds = Number(process.argv[2] ?? 9);
 const CALLS = 15; // GEMM calls per round and implementation
@@ -32,16 +32,7 @@ for (const relaxed of [false, true]) {
     }
   }
 }
-for (const p of peaks) {
-  for (let i = 0; i < 3; i++) p.run(200_000, 0, -1);
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    p.run(100_000, 0, -1);
-    best = Math.min(best, performance.now() - t0);
-  }
-  p.iters = p.unroll * Math.max(250, Math.round((100_000 * 0.25) / Math.max(0.001, best) / p.unroll)); // ~0.25 ms a call, as bench/peak.mjs
-}
+for (const p of peaks) p.iters = callIterations(p.run, p.unroll, 0.25); // ~0.25 ms a call, as bench/peak.mjs
 const backends = (await xentBackends()).filter(([name]) => name === 'xent wasm' || name === 'xent relaxed');
 const gemms = shapes.flatMap(([m, k, n]) => backends.map(([name, be]) => ({
   name: `${name} GEMM (${m},${k},${n})`, flops: 2 * m * k * n, run: residentGemm(be, randomF32(m * k, 1), randomF32(k * n, 2), m, k, n),

@@ -105,6 +105,21 @@ const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
  * `calls` times and keeps the median call; rounds are interleaved and the figure is the median over
  * rounds. peak.plain / peak.relaxed are the best variant of each build.
  */
+/**
+ * Iterations for one call of a compiled kernel `run` to last about `ms` (a multiple of `unroll`, ≥ 250):
+ * after a warm-up (V8 tiers the kernel up to TurboFan after its first calls), the best of 5 timed calls.
+ */
+export function callIterations(run, unroll, ms) {
+  for (let i = 0; i < 3; i++) run(200_000, 0, -1);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    run(100_000, 0, -1);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return unroll * Math.max(250, Math.round((100_000 * ms) / Math.max(0.001, best) / unroll));
+}
+
 export async function measurePeak({ rounds = 9, calls = 41, ms = 0.25 } = {}) {
   const variants = [];
   for (const relaxed of relaxedSimdSupported() ? [false, true] : [false]) {
@@ -114,16 +129,7 @@ export async function measurePeak({ rounds = 9, calls = 41, ms = 0.25 } = {}) {
       }
     }
   }
-  for (const v of variants) { // warm-up (V8 tiers the kernel up to TurboFan after its first calls), then calibration
-    for (let i = 0; i < 3; i++) v.run(200_000, 0, -1);
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      v.run(100_000, 0, -1);
-      best = Math.min(best, performance.now() - t0);
-    }
-    v.iters = v.unroll * Math.max(250, Math.round((100_000 * ms) / Math.max(0.001, best) / v.unroll));
-  }
+  for (const v of variants) v.iters = callIterations(v.run, v.unroll, ms);
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
       const times = [];
