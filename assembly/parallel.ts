@@ -20,8 +20,8 @@
 //             the worker finishes in time: under contention the caller soon stops waiting at all, and the
 //             idle worker spins 4^HASTE times less before it sleeps.
 //   i32 [32]  unused.
-//   i32 [36]  STALL: while 1, the worker stops before committing a block (parStall: tests stand in a
-//             preempted worker with it).
+//   i32 [36]  STALL: while 1, the worker stops before committing a block; at 2 it traps when it claims
+//             one (parStall: tests stand in a preempted or a faulting worker with it).
 //   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
@@ -319,77 +319,75 @@ function gemmShared(
   const rowUnit = gemmTile();
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
-  {
-    const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
-    // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
-    const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));
-    const extent = byRows ? m : n;
-    const unit = byRows ? rowUnit : 8;
-    const repacked = (byRows ? rowCost : colCost) * <f64>k * 4;
-    const least = (byRows ? (MIN_ROWS + unit - 1) / unit * unit : MIN_COLS) * (repacked > <f64>(1 << 20) ? 2 : 1);
-    let blocks = <i32>min(<f64>MAX_BLOCKS, Math.floor(macs / BLOCK_MACS));
-    blocks = max(2, min(blocks, extent / least));
-    const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
-    blocks = (extent + block - 1) / block;
+  const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
+  // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
+  const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));
+  const extent = byRows ? m : n;
+  const unit = byRows ? rowUnit : 8;
+  const repacked = (byRows ? rowCost : colCost) * <f64>k * 4;
+  const least = (byRows ? (MIN_ROWS + unit - 1) / unit * unit : MIN_COLS) * (repacked > <f64>(1 << 20) ? 2 : 1);
+  let blocks = <i32>min(<f64>MAX_BLOCKS, Math.floor(macs / BLOCK_MACS));
+  blocks = max(2, min(blocks, extent / least));
+  const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
+  blocks = (extent + block - 1) / block;
 
-    // A new generation with nothing to claim ends the last task before its words are rewritten: a worker
-    // that claimed a block of it late and is still copying its words sees the generation change when it
-    // checks after the copy, and drops them (workerLoop). Every word is written atomically, in order.
-    const gen = (atomic.load<i64>(ctrl + CLAIM) >>> 32) + 1;
-    atomic.store<i64>(ctrl + CLAIM, claimWord(gen, 0));
-    const t = ctrl + TASK;
-    atomic.store<i32>(t, <i32>a);
-    atomic.store<i32>(t, <i32>b, 4);
-    atomic.store<i32>(t, <i32>c, 8);
-    atomic.store<i32>(t, m, 12);
-    atomic.store<i32>(t, k, 16);
-    atomic.store<i32>(t, n, 20);
-    atomic.store<i32>(t, transA, 24);
-    atomic.store<i32>(t, transB, 28);
-    atomic.store<i32>(t, reinterpret<i32>(alpha), 32);
-    atomic.store<i32>(t, reinterpret<i32>(beta), 36);
-    atomic.store<i32>(t, path, 40);
-    atomic.store<i32>(t, byRows ? 1 : 0, 44);
-    atomic.store<i32>(t, block, 48);
-    const open = gen << 2 | OPEN;
-    for (let i = 0; i < blocks; i++) atomic.store<i64>(ctrl + COMMIT + (<usize>i << 3), open);
-    atomic.store<i64>(ctrl + CLAIM, claimWord(gen, blocks)); // sequentially consistent: the task is visible before it
-    if (atomic.load<i32>(ctrl + SLEEPING) != 0) atomic.notify(ctrl + CLAIM, 1);
+  // A new generation with nothing to claim ends the last task before its words are rewritten: a worker
+  // that claimed a block of it late and is still copying its words sees the generation change when it
+  // checks after the copy, and drops them (workerLoop). Every word is written atomically, in order.
+  const gen = (atomic.load<i64>(ctrl + CLAIM) >>> 32) + 1;
+  atomic.store<i64>(ctrl + CLAIM, claimWord(gen, 0));
+  const t = ctrl + TASK;
+  atomic.store<i32>(t, <i32>a);
+  atomic.store<i32>(t, <i32>b, 4);
+  atomic.store<i32>(t, <i32>c, 8);
+  atomic.store<i32>(t, m, 12);
+  atomic.store<i32>(t, k, 16);
+  atomic.store<i32>(t, n, 20);
+  atomic.store<i32>(t, transA, 24);
+  atomic.store<i32>(t, transB, 28);
+  atomic.store<i32>(t, reinterpret<i32>(alpha), 32);
+  atomic.store<i32>(t, reinterpret<i32>(beta), 36);
+  atomic.store<i32>(t, path, 40);
+  atomic.store<i32>(t, byRows ? 1 : 0, 44);
+  atomic.store<i32>(t, block, 48);
+  const open = gen << 2 | OPEN;
+  for (let i = 0; i < blocks; i++) atomic.store<i64>(ctrl + COMMIT + (<usize>i << 3), open);
+  atomic.store<i64>(ctrl + CLAIM, claimWord(gen, blocks)); // sequentially consistent: the task is visible before it
+  if (atomic.load<i32>(ctrl + SLEEPING) != 0) atomic.notify(ctrl + CLAIM, 1);
 
-    let mine: u32 = 0; // the blocks this thread claimed
+  let mine: u32 = 0; // the blocks this thread claimed
+  while (true) {
+    const i = claimIndex(atomic.add<i64>(ctrl + CLAIM, 1));
+    if (i >= blocks) break;
+    runBlock(t, i, scratch, blockC(t, i), n);
+    mine |= 1 << i;
+  }
+  // The worker's blocks: wait for each up to about a block's time >> HASTE (3 ms at most), then take it over (unless
+  // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
+  let haste = load<i32>(ctrl + HASTE);
+  for (let i = 0; i < blocks; i++) {
+    if (mine & (1 << i)) continue;
+    const word = ctrl + COMMIT + (<usize>i << 3);
+    const patience = <i32>min(<f64>MAX_POLLS, macs / <f64>blocks / MACS_PER_POLL) >> haste;
+    let polls = 0;
     while (true) {
-      const i = claimIndex(atomic.add<i64>(ctrl + CLAIM, 1));
-      if (i >= blocks) break;
-      runBlock(t, i, scratch, blockC(t, i), n);
-      mine |= 1 << i;
-    }
-    // The worker's blocks: wait for each up to about a block's time >> HASTE (3 ms at most), then take it over (unless
-    // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
-    let haste = load<i32>(ctrl + HASTE);
-    for (let i = 0; i < blocks; i++) {
-      if (mine & (1 << i)) continue;
-      const word = ctrl + COMMIT + (<usize>i << 3);
-      const patience = <i32>min(<f64>MAX_POLLS, macs / <f64>blocks / MACS_PER_POLL) >> haste;
-      let polls = 0;
-      while (true) {
-        const state = atomic.load<i64>(word) & 3;
-        if (state == DONE) {
-          haste = max(0, haste - 1);
+      const state = atomic.load<i64>(word) & 3;
+      if (state == DONE) {
+        haste = max(0, haste - 1);
+        break;
+      }
+      ++polls;
+      if (state == OPEN && (polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
+        if (atomic.cmpxchg<i64>(word, open, gen << 2 | CALLER) == open) {
+          runBlock(t, i, scratch, blockC(t, i), n);
+          haste = min(MAX_HASTE, haste + 2);
           break;
         }
-        ++polls;
-        if (state == OPEN && (polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
-          if (atomic.cmpxchg<i64>(word, open, gen << 2 | CALLER) == open) {
-            runBlock(t, i, scratch, blockC(t, i), n);
-            haste = min(MAX_HASTE, haste + 2);
-            break;
-          }
-        }
-        if (state == COPYING && atomic.load<i32>(ctrl + STATE) == FAILED) break; // the backend throws
       }
+      if (state == COPYING && atomic.load<i32>(ctrl + STATE) == FAILED) break; // the backend throws
     }
-    store<i32>(ctrl + HASTE, haste);
   }
+  store<i32>(ctrl + HASTE, haste);
 }
 
 /** The worker thread's loop: claims and computes blocks until parQuit. `scratch` and `own` (parWorkerBytes) are its own. */
