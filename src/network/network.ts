@@ -263,30 +263,28 @@ export class Network {
 
   /** @internal Output pre-activations z_L for device data (count × s_L). */
   logits(data: DeviceData): Float32Array {
-    const sL = this.sizes[this.sizes.length - 1]!;
-    const cap = Math.max(1, Math.min(EVAL_CHUNK, data.count));
-    const work = this.backend.networkWork(this.desc, cap);
-    let out: DeviceArray | null = null; // allocated inside the try: if it fails, work is still freed
-    try {
-      out = this.backend.alloc('f32', data.count * sL);
+    return this.forward(data.count, (work, cap, out) => {
       this.backend.networkForward(this.desc, this.params, work, cap, data.inputs, data.count, out);
-      return out.read() as Float32Array;
-    } finally {
-      work.free();
-      out?.free();
-    }
+    });
   }
 
   /** z_L of host inputs (count × s_0), which the kernel checks as it reads them: a value that is not finite goes to bad(index). */
   private logitsOfHost(x: Float32Array, count: number, bad: (index: number) => never): Float32Array {
+    return this.forward(count, (work, cap, out) => {
+      const first = this.backend.networkForwardHost(this.desc, this.params, work, cap, x, count, out);
+      if (first >= 0) bad(first);
+    });
+  }
+
+  /** z_L (count × s_L) as `run` leaves it in `out`, with work memory for chunks of `cap` rows; both freed after. */
+  private forward(count: number, run: (work: DeviceArray, cap: number, out: DeviceArray) => void): Float32Array {
     const sL = this.sizes[this.sizes.length - 1]!;
     const cap = Math.max(1, Math.min(EVAL_CHUNK, count));
     const work = this.backend.networkWork(this.desc, cap);
-    let out: DeviceArray | null = null;
+    let out: DeviceArray | null = null; // allocated inside the try: if it fails, work is still freed
     try {
       out = this.backend.alloc('f32', count * sL);
-      const first = this.backend.networkForwardHost(this.desc, this.params, work, cap, x, count, out);
-      if (first >= 0) bad(first);
+      run(work, cap, out);
       return out.read() as Float32Array;
     } finally {
       work.free();
