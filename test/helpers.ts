@@ -187,3 +187,11 @@ export function gemmOperands(r: () => number, m: number, k: number, n: number) {
   if (beta === 0) c0.fill(NaN);
   return { a, b, c0, alpha, beta };
 }
+
+/** The index of the first element whose bits differ, or −1. */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return x.length === y.length ? -1 : x.length;
+}

@@ -6,7 +6,7 @@ import { createXent, type GemmTile } from '../src/index.js';
 import { calibrateGemm, chooseTile, GEMM_TILES, primeCalibration, tileRows, type Calibration } from '../src/backend/calibrate.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
-import { gemmOperands, mulberry32 as rng } from './helpers.js';
+import { firstBitDifference, gemmOperands, mulberry32 as rng } from './helpers.js';
 
 const F32 = { rel: 2e-5, abs: 2e-6 };
 const PATH_PACKED = 3;
@@ -22,14 +22,6 @@ function agree(label: string, c1: Float32Array, c2: Float32Array, scale: number)
     const bound = F32.abs + F32.rel * Math.max(Math.abs(x), Math.abs(y), scale);
     if (!(Math.abs(x - y) <= bound)) expect.fail(`${label} [${i}]: wasm ${x} vs reference ${y}`);
   }
-}
-
-/** The index of the first element whose bits differ, or −1. */
-function firstBitDifference(a: Float32Array, b: Float32Array): number {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return x.length === y.length ? -1 : x.length;
 }
 
 describe("createXent's gemm option and xent.kernels", () => {

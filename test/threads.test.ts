@@ -9,7 +9,7 @@ import { xentOn } from '../src/xent.js';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { gemmOperands, mulberry32 as rng } from './helpers.js';
+import { firstBitDifference, gemmOperands, mulberry32 as rng } from './helpers.js';
 
 const F32 = { rel: 2e-5, abs: 2e-6 };
 
@@ -50,7 +50,7 @@ async function sharedProduct(seed: number): Promise<(be: WasmBackend) => void> {
   return (be) => {
     const c = new Float32Array(m * n);
     be.matmul(a, b, c, m, k, n, false, false);
-    const differ = c.findIndex((v, x) => !Object.is(v, want[x]));
+    const differ = firstBitDifference(c, want);
     if (differ >= 0) expect.fail(`[${differ}]: ${c[differ]} vs one thread's ${want[differ]}`);
   };
 }
