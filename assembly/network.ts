@@ -335,6 +335,23 @@ function gatherShifted(cfg: usize, idx: i32, kind: i32, s0: i32, dst: usize): vo
 }
 
 /**
+ * Reads one byte of every cache line of the byte rows order[start..start+rows) (s0 bytes each), all
+ * before any is converted: WebAssembly has no prefetch, but independent loads of the rows' lines keep
+ * many more cache misses in flight than the conversion's four rows do (a shuffled MNIST epoch at batch
+ * 128: 0.0992 → 0.0972 s). The sum of the bytes goes to `sink` (the gather overwrites it), so that the
+ * loads are not optimised away.
+ */
+function touchRows(inputs: usize, order: usize, start: i32, rows: i32, s0: i32, sink: usize): void {
+  let acc: u32 = 0;
+  for (let t = 0; t < rows; t++) {
+    const p = inputs + <usize>(i32At(order, start + t) * s0);
+    for (let o = 0; o < s0; o += 64) acc += load<u8>(p + <usize>o);
+    acc += load<u8>(p + <usize>(s0 - 1));
+  }
+  store<u32>(sink, acc);
+}
+
+/**
  * Gathers the inputs of order[start..start+rows) into A_0. Bytes are converted to byte/255 on the way
  * (4× less to fetch), four rows at a time so that four rows' cache misses overlap. With augmentation
  * the order indexes 5 × the stored examples: v names stored example v mod stored, moved by kind
@@ -353,6 +370,7 @@ function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32): vo
     return;
   }
   if (cfgI32(cfg, CFG_INPUT_BYTES)) {
+    touchRows(inputs, order, start, rows, s0, a0);
     for (; r + 4 <= rows; r += 4) {
       const q = start + r;
       bytesToF32Rows4(
@@ -385,6 +403,21 @@ function outputError(desc: usize, cfg: usize, aL: usize, delta: usize, start: i3
   const s = cfgF32(cfg, CFG_SMOOTHING);
   const c = cfgF32(cfg, CFG_SMOOTH_OFFSET);
   const cold = cfgF32(cfg, CFG_COLD);
+  if (labels && !weights && !quadratic && s == 0) {
+    // The common case, four lanes at a time: δ = a − cold everywhere, then a − 1 at each row's label
+    // (the same subtractions as the loop below, so the same bits).
+    const count = rows * sL;
+    const c4 = f32x4.splat(cold);
+    let i = 0;
+    for (; i + 4 <= count; i += 4) v128.store(f32p(delta, i), f32x4.sub(v128.load(f32p(aL, i)), c4));
+    for (; i < count; i++) store<f32>(f32p(delta, i), load<f32>(f32p(aL, i)) - cold);
+    for (let r = 0; r < rows; r++) {
+      const v = i32At(order, start + r);
+      const at = r * sL + <i32>load<u8>(labels + <usize>(augmented ? v % stored : v));
+      store<f32>(f32p(delta, at), load<f32>(f32p(aL, at)) - <f32>1.0);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const v = i32At(order, start + r);
     const idx = augmented ? v % stored : v;
