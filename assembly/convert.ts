@@ -62,3 +62,32 @@ export function bytesToF32Rows4(s0: usize, s1: usize, s2: usize, s3: usize, out:
     bytesToF32(s3 + <usize>i, o + 3 * row, rest);
   }
 }
+
+/**
+ * Gathers rows order[0..rows) (i32 indexes at `order`) of the byte matrix at `inputs` (n bytes a row)
+ * into consecutive rows of n f32 at out, each converted as bytesToF32 does. One byte of every cache line
+ * of the rows is read first, all before any row is converted: WebAssembly has no prefetch, but
+ * independent loads keep many more cache misses in flight than the conversion's four rows do (a
+ * shuffled MNIST epoch at batch 128: 0.0972 → 0.0944 s). Their sum goes to out's first word, which the
+ * conversion then overwrites, so that the loads are not optimised away.
+ */
+export function gatherBytes(inputs: usize, order: usize, rows: i32, n: i32, out: usize): void {
+  if (rows <= 0 || n <= 0) return;
+  let acc: u32 = 0;
+  for (let r = 0; r < rows; r++) {
+    const p = inputs + <usize>load<i32>(order + (<usize>r << 2)) * <usize>n;
+    for (let o = 0; o < n; o += 64) acc += load<u8>(p + <usize>o);
+    acc += load<u8>(p + <usize>(n - 1));
+  }
+  store<u32>(out, acc);
+  const row = <usize>n << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const q = order + (<usize>r << 2);
+    bytesToF32Rows4(
+      inputs + <usize>load<i32>(q) * <usize>n, inputs + <usize>load<i32>(q, 4) * <usize>n,
+      inputs + <usize>load<i32>(q, 8) * <usize>n, inputs + <usize>load<i32>(q, 12) * <usize>n, out + <usize>r * row, n,
+    );
+  }
+  for (; r < rows; r++) bytesToF32(inputs + <usize>load<i32>(order + (<usize>r << 2)) * <usize>n, out + <usize>r * row, n);
+}

@@ -5,10 +5,10 @@ export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
 export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes, gemmSetTile, gemmTile, gemmDefaultTile } from './matmul';
-export { gemmPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
+export { gemmPar, gatherPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 export { optimizerStateBytes, parameterCount } from './optimizers';
-export { bytesToF32, bytesToF32Rows4 } from './convert';
+export { bytesToF32, bytesToF32Rows4, gatherBytes } from './convert';
 export { configEcho } from './contract-echo';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */

@@ -25,12 +25,12 @@ import {
   OPT_SGD, REG_L1, TRAIN_FINITE,
 } from '../src/backend/contract';
 import { expRowF32 } from './activations';
-import { bytesToF32, bytesToF32Rows4 } from './convert';
+import { bytesToF32 } from './convert';
 import { sigmoidF32x4 } from './fastmath';
 import { matmulScratchBytes } from './matmul';
 import { transposeInto } from './matmul-common';
 import { countStep, optimizerStep, parameterCount, stateArrays, stateAt } from './optimizers';
-import { gemmPar } from './parallel';
+import { gatherPar, gemmPar } from './parallel';
 
 
 // @ts-ignore: decorator
@@ -335,29 +335,13 @@ function gatherShifted(cfg: usize, idx: i32, kind: i32, s0: i32, dst: usize): vo
 }
 
 /**
- * Reads one byte of every cache line of the byte rows order[start..start+rows) (s0 bytes each), all
- * before any is converted: WebAssembly has no prefetch, but independent loads of the rows' lines keep
- * many more cache misses in flight than the conversion's four rows do (a shuffled MNIST epoch at batch
- * 128: 0.0992 → 0.0972 s). The sum of the bytes goes to `sink` (the gather overwrites it), so that the
- * loads are not optimised away.
- */
-function touchRows(inputs: usize, order: usize, start: i32, rows: i32, s0: i32, sink: usize): void {
-  let acc: u32 = 0;
-  for (let t = 0; t < rows; t++) {
-    const p = inputs + <usize>(i32At(order, start + t) * s0);
-    for (let o = 0; o < s0; o += 64) acc += load<u8>(p + <usize>o);
-    acc += load<u8>(p + <usize>(s0 - 1));
-  }
-  store<u32>(sink, acc);
-}
-
-/**
  * Gathers the inputs of order[start..start+rows) into A_0. Bytes are converted to byte/255 on the way
- * (4× less to fetch), four rows at a time so that four rows' cache misses overlap. With augmentation
+ * (4× less to fetch; assembly/convert.ts gatherBytes), on two threads while the products are shared
+ * (assembly/parallel.ts gatherPar). With augmentation
  * the order indexes 5 × the stored examples: v names stored example v mod stored, moved by kind
  * v div stored.
  */
-function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32): void {
+function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32, ctrl: usize): void {
   const inputs = <usize>cfgI32(cfg, CFG_INPUTS);
   const order = <usize>cfgI32(cfg, CFG_ORDER);
   const stored = cfgI32(cfg, CFG_STORED);
@@ -370,14 +354,8 @@ function gatherInputs(cfg: usize, a0: usize, s0: i32, start: i32, rows: i32): vo
     return;
   }
   if (cfgI32(cfg, CFG_INPUT_BYTES)) {
-    touchRows(inputs, order, start, rows, s0, a0);
-    for (; r + 4 <= rows; r += 4) {
-      const q = start + r;
-      bytesToF32Rows4(
-        inputs + <usize>(i32At(order, q) * s0), inputs + <usize>(i32At(order, q + 1) * s0),
-        inputs + <usize>(i32At(order, q + 2) * s0), inputs + <usize>(i32At(order, q + 3) * s0), f32p(a0, r * s0), s0,
-      );
-    }
+    gatherPar(ctrl, inputs, order + (<usize>start << 2), rows, s0, stored, a0);
+    return;
   }
   for (; r < rows; r++) gatherShifted(cfg, i32At(order, start + r), 0, s0, f32p(a0, r * s0));
 }
@@ -488,7 +466,7 @@ export function networkTrain(desc: usize, params: usize, state: usize, work: usi
   let batch = 0;
   for (let start = from; start < to; start += batchSize, batch++) {
     const rows = min(batchSize, to - start);
-    gatherInputs(cfg, f32p(work, region(desc, cap, 0)), s0, start, rows);
+    gatherInputs(cfg, f32p(work, region(desc, cap, 0)), s0, start, rows, ctrl);
     if (mask) {
       let off = 0;
       for (let l = 1; l < L; l++) {

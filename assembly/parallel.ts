@@ -6,7 +6,8 @@
 // block into C only if it commits first, so a worker that is not running costs the caller a short wait
 // and one block at most. Every block runs the path (assembly/matmul.ts gemmPath) of the whole product on
 // its part of C with the whole product's strides, and each path sums every element in an order fixed by
-// k alone: the result equals one thread's to the bit, whoever computes which block.
+// k alone: the result equals one thread's to the bit, whoever computes which block. The gather of a
+// training mini-batch (gatherPar) is shared the same way, in two blocks of rows, while products are.
 //
 // The control block `ctrl` (parCtrlBytes, allocated zeroed by TypeScript per instance, no module state):
 //   i64 [0]   CLAIM: task generation g << 32 | blocks << 16 | next block index. The caller posts a task
@@ -22,7 +23,9 @@
 //   i32 [32]  unused.
 //   i32 [36]  STALL: while 1, the worker stops before committing a block; at 2 it traps when it claims
 //             one (parStall: tests stand in a preempted or a faulting worker with it).
-//   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block.
+//   [64..]    the task: a, b, c, m, k, n, transA, transB, alpha, beta, path, byRows, block. A gather
+//             (path PATH_GATHER) has the byte rows, the order, the output, rows, bytes a row twice, and
+//             the number of stored rows in transA; the worker gathers its block in place, committed first.
 //   i64 [128 + 8i]  block i's commit word, g << 2 | OPEN, CALLER (the caller took it over), COPYING (the
 //             worker won it and writes C) or DONE. A worker's block larger than its buffer is committed
 //             (COPYING) before it is computed, in place: the caller then waits for it.
@@ -33,6 +36,7 @@
 // never blocks (browsers forbid waiting on the main thread): it polls, for about one block's time at most.
 // ctrl = 0, or a build without threads, means one thread.
 
+import { gatherBytes } from './convert';
 import { gemmBlock, gemmF32, gemmPath, gemmTile, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
 
 const CLAIM: usize = 0;
@@ -93,6 +97,12 @@ const MACS_PER_POLL: f64 = 16;
 /** The longest a caller waits for one of the worker's blocks (≈ 3 ms: the end of a large product's last blocks). */
 const MAX_POLLS: i32 = 1 << 22;
 const MAX_HASTE: i32 = 8;
+/** The path word of a gather task (gatherPar), beside the GEMM's paths. */
+const PATH_GATHER: i32 = 16;
+/** Rows a mini-batch's gather must have to be shared (two blocks of whole four-row groups). */
+const GATHER_MIN_ROWS: i32 = 16;
+/** Bytes gathered per poll of a commit word (≈ 0.2 ns a byte, 0.7 ns a poll). */
+const BYTES_PER_POLL: f64 = 4;
 
 // Measured, not guessed. Whether sharing pays depends on what else the machine runs: with a core of its
 // own the worker nearly halves a large product; with none (another process busy on the other core, or
@@ -229,6 +239,10 @@ export function parWorkerBlocks(ctrl: usize): i32 {
 // One past the last byte of A, B and C of the task at t.
 @inline function taskEnd(t: usize): u64 {
   const m = <u64>load<i32>(t, 12), k = <u64>load<i32>(t, 16), n = <u64>load<i32>(t, 20);
+  if (load<i32>(t, 40) == PATH_GATHER) {
+    // The stored rows (count in the transA word, k bytes each), the order's m indexes, C's m rows.
+    return max(<u64>load<u32>(t) + <u64>load<u32>(t, 24) * k, max(<u64>load<u32>(t, 4) + m * 4, <u64>load<u32>(t, 8) + m * n * 4));
+  }
   const a = <u64>load<u32>(t) + m * k * 4, b = <u64>load<u32>(t, 4) + k * n * 4, c = <u64>load<u32>(t, 8) + m * n * 4;
   return max(a, max(b, c));
 }
@@ -260,6 +274,10 @@ function runBlock(t: usize, i: i32, scratch: usize, dst: usize, ldd: i32): void 
   const lda = transA != 0 ? m : k;
   const ldb = transB != 0 ? k : n;
   const from = <usize>blockFrom(t, i);
+  if (load<i32>(t, 40) == PATH_GATHER) {
+    gatherBytes(a, b + (from << 2), blockSpan(t, i), k, dst);
+    return;
+  }
   let ai = a, bj = b;
   if (load<i32>(t, 44) != 0) ai = transA != 0 ? a + (from << 2) : a + from * <usize>lda * 4;
   else bj = transB != 0 ? b + from * <usize>ldb * 4 : b + (from << 2);
@@ -331,9 +349,22 @@ function gemmShared(
   const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
   blocks = (extent + block - 1) / block;
 
-  // A new generation with nothing to claim ends the last task before its words are rewritten: a worker
-  // that claimed a block of it late and is still copying its words sees the generation change when it
-  // checks after the copy, and drops them (workerLoop). Every word is written atomically, in order.
+  const gen = postTask(ctrl, a, b, c, m, k, n, transA, transB, reinterpret<i32>(alpha), reinterpret<i32>(beta), path, byRows ? 1 : 0,
+    block, blocks);
+  shareBlocks(ctrl, gen, blocks, scratch, n, macs / <f64>blocks / MACS_PER_POLL, true);
+}
+
+/**
+ * Posts a task of `blocks` blocks for the worker (its words as the control block's header lists them);
+ * returns its generation. A new generation with nothing to claim ends the last task before its words are
+ * rewritten: a worker that claimed a block of it late and is still copying its words sees the generation
+ * change when it checks after the copy, and drops them (workerLoop). Every word is written atomically,
+ * in order.
+ */
+function postTask(
+  ctrl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: i32, beta: i32,
+  path: i32, byRows: i32, block: i32, blocks: i32,
+): i64 {
   const gen = (atomic.load<i64>(ctrl + CLAIM) >>> 32) + 1;
   atomic.store<i64>(ctrl + CLAIM, claimWord(gen, 0));
   const t = ctrl + TASK;
@@ -345,16 +376,27 @@ function gemmShared(
   atomic.store<i32>(t, n, 20);
   atomic.store<i32>(t, transA, 24);
   atomic.store<i32>(t, transB, 28);
-  atomic.store<i32>(t, reinterpret<i32>(alpha), 32);
-  atomic.store<i32>(t, reinterpret<i32>(beta), 36);
+  atomic.store<i32>(t, alpha, 32);
+  atomic.store<i32>(t, beta, 36);
   atomic.store<i32>(t, path, 40);
-  atomic.store<i32>(t, byRows ? 1 : 0, 44);
+  atomic.store<i32>(t, byRows, 44);
   atomic.store<i32>(t, block, 48);
   const open = gen << 2 | OPEN;
   for (let i = 0; i < blocks; i++) atomic.store<i64>(ctrl + COMMIT + (<usize>i << 3), open);
   atomic.store<i64>(ctrl + CLAIM, claimWord(gen, blocks)); // sequentially consistent: the task is visible before it
   if (atomic.load<i32>(ctrl + SLEEPING) != 0) atomic.notify(ctrl + CLAIM, 1);
+  return gen;
+}
 
+/**
+ * The caller's part of the posted task: claims and computes blocks until none is left, then waits for
+ * each of the worker's up to about a block's time >> HASTE (`polls` a block, 3 ms at most) and takes it
+ * over (unless the worker has committed it: its copy into C is then under way, or it computes the block
+ * in place). `n` is C's row stride.
+ */
+function shareBlocks(ctrl: usize, gen: i64, blocks: i32, scratch: usize, n: i32, polls: f64, adapt: bool): void {
+  const t = ctrl + TASK;
+  const open = gen << 2 | OPEN;
   let mine: u32 = 0; // the blocks this thread claimed
   while (true) {
     const i = claimIndex(atomic.add<i64>(ctrl + CLAIM, 1));
@@ -362,22 +404,20 @@ function gemmShared(
     runBlock(t, i, scratch, blockC(t, i), n);
     mine |= 1 << i;
   }
-  // The worker's blocks: wait for each up to about a block's time >> HASTE (3 ms at most), then take it over (unless
-  // the worker has committed it: its copy into C is then under way, or it computes a large block in place).
   let haste = load<i32>(ctrl + HASTE);
   for (let i = 0; i < blocks; i++) {
     if (mine & (1 << i)) continue;
     const word = ctrl + COMMIT + (<usize>i << 3);
-    const patience = <i32>min(<f64>MAX_POLLS, macs / <f64>blocks / MACS_PER_POLL) >> haste;
-    let polls = 0;
+    const patience = <i32>min(<f64>MAX_POLLS, polls) >> haste;
+    let polled = 0;
     while (true) {
       const state = atomic.load<i64>(word) & 3;
       if (state == DONE) {
         haste = max(0, haste - 1);
         break;
       }
-      ++polls;
-      if (state == OPEN && (polls > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
+      ++polled;
+      if (state == OPEN && (polled > patience || atomic.load<i32>(ctrl + STATE) == FAILED)) {
         if (atomic.cmpxchg<i64>(word, open, gen << 2 | CALLER) == open) {
           runBlock(t, i, scratch, blockC(t, i), n);
           haste = min(MAX_HASTE, haste + 2);
@@ -387,7 +427,32 @@ function gemmShared(
       if (state == COPYING && atomic.load<i32>(ctrl + STATE) == FAILED) break; // the backend throws
     }
   }
-  store<i32>(ctrl + HASTE, haste);
+  if (adapt) store<i32>(ctrl + HASTE, haste);
+}
+
+/**
+ * gatherBytes (assembly/convert.ts) of a mini-batch's rows into `out`, on two threads while the caller
+ * shares its products (a share phase of the choice above): the worker, polling after the last product's
+ * blocks, gathers the second half of the rows in place and the caller the first. On one thread
+ * otherwise. The same floats either way. `stored` is the number of rows at `inputs` (the worker checks
+ * that they are in its view of the memory).
+ */
+export function gatherPar(ctrl: usize, inputs: usize, order: usize, rows: i32, n: i32, stored: i32, out: usize): void {
+  if (!ASC_FEATURE_THREADS || ctrl == 0 || rows < GATHER_MIN_ROWS || load<i32>(ctrl + STATE) != RUN) {
+    gatherBytes(inputs, order, rows, n, out);
+    return;
+  }
+  if (ASC_FEATURE_THREADS) {
+    const phase = load<i32>(ctrl + PHASE);
+    if (phase == PROBE_SOLO || phase == RUN_SOLO) {
+      gatherBytes(inputs, order, rows, n, out);
+      return;
+    }
+    const block = ((rows + 1) / 2 + 3) & ~3;
+    const blocks = (rows + block - 1) / block;
+    const gen = postTask(ctrl, inputs, order, out, rows, n, n, stored, 0, 0, 0, PATH_GATHER, 1, block, blocks);
+    shareBlocks(ctrl, gen, blocks, 0, n, <f64>block * <f64>n / BYTES_PER_POLL, false);
+  }
 }
 
 /** The worker thread's loop: claims and computes blocks until parQuit. `scratch` and `own` (parWorkerBytes) are its own. */
@@ -424,7 +489,7 @@ export function workerLoop(ctrl: usize, scratch: usize, own: usize): void {
           const word = ctrl + COMMIT + (<usize>i << 3);
           const open = (claim >>> 32) << 2 | OPEN;
           const rows = blockRows(t, i), cols = blockCols(t, i), c = blockC(t, i), n = load<i32>(t, 20);
-          if (<i64>rows * <i64>cols * 4 <= <i64>OWN_BYTES) {
+          if (<i64>rows * <i64>cols * 4 <= <i64>OWN_BYTES && load<i32>(t, 40) != PATH_GATHER) {
             if (load<f32>(t, 36) != 0) copyBlock(c, n, own, cols, rows, cols); // β·C reads C
             runBlock(t, i, scratch, own, cols);
             while (atomic.load<i32>(ctrl + STALL) == 1 && atomic.load<i32>(ctrl + STATE) == RUN) {}

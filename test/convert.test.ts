@@ -3,6 +3,7 @@
 // — for every byte, in every lane and in the scalar tail, on both SIMD builds.
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/backend/wasm.js';
+import { mulberry32 } from './helpers.js';
 
 for (const flavor of ['plain', 'relaxed'] as const) {
   describe(`bytes to float32 (${flavor})`, () => {
@@ -37,6 +38,34 @@ for (const flavor of ['plain', 'relaxed'] as const) {
           if (got[j * n + i] !== Math.fround(bytes[r * n + i]! / 255)) expect.fail(`row ${j}, byte ${i}: ${got[j * n + i]}`);
         }
       });
+      be.dispose();
+    });
+
+    it('a gather of rows in any order (gatherBytes) is those rows converted, for awkward row counts and widths', async () => {
+      const be = await createWasmBackend(flavor);
+      const k = be.kernels;
+      const r = mulberry32(5);
+      for (const n of [1, 3, 7, 17, 63, 64, 65, 784]) {
+        for (const rows of [1, 3, 4, 7, 17, 128]) {
+          const stored = 40;
+          const src = be.heap.alloc(stored * n);
+          const order = be.heap.alloc(4 * rows);
+          const out = be.heap.alloc(4 * rows * n + 4);
+          const bytes = Uint8Array.from({ length: stored * n }, () => Math.floor(256 * r()));
+          const idx = Int32Array.from({ length: rows }, () => Math.floor(stored * r()));
+          new Uint8Array(k.memory.buffer, src, stored * n).set(bytes);
+          new Int32Array(k.memory.buffer, order, rows).set(idx);
+          new Float32Array(k.memory.buffer, out, rows * n + 1).fill(-1);
+          k.gatherBytes(src, order, rows, n, out);
+          const got = new Float32Array(k.memory.buffer, out, rows * n + 1);
+          for (let i = 0; i < rows * n; i++) {
+            const want = Math.fround(bytes[idx[Math.floor(i / n)]! * n + (i % n)]! / 255);
+            if (got[i] !== want) expect.fail(`n ${n}, rows ${rows}: [${i}] ${got[i]} vs ${want}`);
+          }
+          expect(got[rows * n], 'nothing written past the rows').toBe(-1);
+          for (const p of [src, order, out]) be.heap.free(p);
+        }
+      }
       be.dispose();
     });
   });

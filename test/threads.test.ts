@@ -468,6 +468,47 @@ describe('share or solo: the caller times both and runs the faster (assembly/par
   });
 });
 
+describe('the gather of a mini-batch on two threads (gatherPar)', () => {
+  it('in a shared phase the worker gathers the second half of the rows, in a one-thread phase none; the floats are one thread\'s either way', async () => {
+    const be = await createWasmBackend('plain', 2);
+    await workerJoins(be);
+    const k = be.kernels;
+    const ctrl = be.parallelControl;
+    const r = rng(9);
+    const [stored, n, batches] = [300, 784, 24];
+    const src = be.heap.alloc(stored * n);
+    const bytes = Uint8Array.from({ length: stored * n }, () => Math.floor(256 * r()));
+    new Uint8Array(k.memory.buffer, src, bytes.length).set(bytes);
+    const sizes = [16, 17, 31, 64, 127, 128];
+    const order = be.heap.alloc(4 * 128 * batches);
+    const outs = Array.from({ length: batches }, () => be.heap.alloc(4 * 128 * n));
+    // `batches` gathers back to back (a polling worker claims blocks only between products as close as a
+    // training step's), then every row of every one checked against byte / 255.
+    const round = () => {
+      const idx = Int32Array.from({ length: 128 * batches }, () => Math.floor(stored * r()));
+      new Int32Array(k.memory.buffer, order, idx.length).set(idx);
+      const rows = outs.map((_, b) => sizes[b % sizes.length]!);
+      outs.forEach((out, b) => k.gatherPar(ctrl, src, order + 4 * 128 * b, rows[b]!, n, stored, out));
+      outs.forEach((out, b) => {
+        const got = new Float32Array(k.memory.buffer, out, rows[b]! * n);
+        for (let i = 0; i < got.length; i++) {
+          const want = Math.fround(bytes[idx[128 * b + Math.floor(i / n)]! * n + (i % n)]! / 255);
+          if (got[i] !== want) expect.fail(`batch ${b} (${rows[b]} rows) [${i}]: ${got[i]} vs ${want}`);
+        }
+      });
+    };
+    choiceWords(be).set([RUN_SOLO, 0, 4096]);
+    const before = be.workerTasks();
+    for (let i = 0; i < 10; i++) round();
+    expect(be.workerTasks(), 'no block for the worker in a one-thread phase').toBe(before);
+    choiceWords(be).set([RUN_SHARE, 0, 4096]);
+    for (let i = 0; i < 400 && be.workerTasks() === before; i++) round();
+    expect(be.workerTasks(), 'the worker gathered blocks in a shared phase').toBeGreaterThan(before);
+    for (let i = 0; i < 10; i++) round();
+    be.dispose();
+  });
+});
+
 describe('the worker thread and the process', () => {
   const script = (dispose: boolean) => `
     import { createXent } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};

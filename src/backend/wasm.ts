@@ -37,6 +37,7 @@ export interface Kernels {
     transB: number, alpha: number, beta: number, scratch: number, lda: number, ldb: number, ldc: number): void;
   gemmPar(ctrl: number, a: number, b: number, c: number, m: number, k: number, n: number, transA: number,
     transB: number, alpha: number, beta: number, scratch: number): void;
+  gatherPar(ctrl: number, inputs: number, order: number, rows: number, n: number, stored: number, out: number): void;
   parCtrlBytes(): number;
   parWorkerBytes(): number;
   parQuit(ctrl: number): void;
@@ -60,6 +61,7 @@ export interface Kernels {
   configEcho(cfg: number, out: number): void;
   bytesToF32(src: number, out: number, n: number): void;
   bytesToF32Rows4(s0: number, s1: number, s2: number, s3: number, out: number, n: number): void;
+  gatherBytes(inputs: number, order: number, rows: number, n: number, out: number): void;
 }
 
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
