@@ -4,7 +4,7 @@ export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';
 export { expF32, expF64 } from './fastmath';
-export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes, gemmSetTile, gemmTile, gemmDefaultTile } from './matmul';
+export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes, gemmSetTile, gemmTile, gemmDefaultTile, gemmSetFit, gemmFit, gemmTileFor } from './matmul';
 export { gemmPar, gatherPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 export { optimizerStateBytes, parameterCount } from './optimizers';

@@ -88,6 +88,40 @@ export function gemmTile(): i32 {
   return tileRows;
 }
 
+// Tiles a product may run instead of the instance's (bit r: the r×8 tile), set with it at creation: a
+// product whose rows the instance's tile pads runs the one of these that pads fewer (m = 30: 5×8 tiles
+// compute 30 rows where 4×8 compute 32). 0: the instance's tile always.
+let fitMask: i32 = 0;
+
+/** Sets the tiles a product may run instead of gemmTile() (bit r for the r×8 tile, r = 4..MAX_MR; 0 none); returns 0, changing nothing, for another mask. */
+export function gemmSetFit(mask: i32): i32 {
+  if (mask & ~(((1 << (MAX_MR + 1)) - 1) & ~15)) return 0;
+  fitMask = mask;
+  return 1;
+}
+
+/** The tiles set by gemmSetFit. */
+export function gemmFit(): i32 {
+  return fitMask;
+}
+
+/** The tile height the packed path runs for a product (or block) of m rows: gemmTile(), or a tile of the fit mask that pads fewer rows. */
+export function gemmTileFor(m: i32): i32 {
+  const main = tileRows;
+  let pad = (main - m % main) % main;
+  if (fitMask == 0 || pad == 0) return main;
+  let best = main;
+  for (let r = 4; r <= MAX_MR; r++) {
+    if ((fitMask & (1 << r)) == 0) continue;
+    const p = (r - m % r) % r;
+    if (p < pad) {
+      best = r;
+      pad = p;
+    }
+  }
+  return best;
+}
+
 import { blockLength, epilogue1, epilogue4, madd, max32, min32, roundUp, storeTransposed } from './matmul-common';
 import { DOT_KC, DOT_M, DOT_N, matmulDot } from './matmul-dot';
 import { gemmShortK, SHORT_K, shortKScratchBytes } from './matmul-shortk';
@@ -526,7 +560,7 @@ export function gemmBlock(
   } else if (path == PATH_DOT) {
     matmulDot(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
   } else if (path == PATH_PACKED) {
-    const mr = tileRows;
+    const mr = gemmTileFor(m);
     if (mr == 4) matmulPacked4(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
     else if (mr == 5) matmulPacked5(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);
     else matmulPacked6(a, b, c, m, k, n, transA, transB, alpha, beta, scratch, lda, ldb, ldc);

@@ -37,7 +37,7 @@
 // ctrl = 0, or a build without threads, means one thread.
 
 import { gatherBytes } from './convert';
-import { gemmBlock, gemmF32, gemmPath, gemmTile, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
+import { gemmBlock, gemmF32, gemmPath, gemmTileFor, PATH_DOT, PATH_EMPTY, PATH_PACKED, PATH_SHORT_K } from './matmul';
 
 const CLAIM: usize = 0;
 const STATE: usize = 16;
@@ -312,7 +312,7 @@ export function gemmPar(
 ): void {
   const macs = <f64>m * <f64>k * <f64>n;
   const path = gemmPath(m, k, n, transA, transB);
-  const rowUnit = gemmTile(); // blocks of whole tiles: no block packs padding rows the whole would not
+  const rowUnit = gemmTileFor(m); // blocks of whole tiles: no block packs padding rows the whole would not
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   if (!ASC_FEATURE_THREADS || ctrl == 0 || path == PATH_EMPTY || macs < PAR_MIN_MACS || !(canRows || canCols)
@@ -334,7 +334,7 @@ function gemmShared(
   ctrl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32,
   scratch: usize, macs: f64, path: i32,
 ): void {
-  const rowUnit = gemmTile();
+  const rowUnit = gemmTileFor(m);
   const canRows = m >= 2 * rowUnit;
   const canCols = n >= 16;
   const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);

@@ -4,7 +4,7 @@ import { logSoftmax, sigmoid, softmax } from './activations.js';
 import type { Backend } from './backend/backend.js';
 import { crossCheckBackend } from './backend/crosscheck.js';
 import { createReferenceBackend } from './backend/reference/index.js';
-import { calibrateGemm, chooseTile, GEMM_TILES, tileOf, tileRows, type GemmTile } from './backend/calibrate.js';
+import { calibrateGemm, chooseFit, chooseTile, fitTiles, GEMM_TILES, tileOf, tileRows, type GemmTile } from './backend/calibrate.js';
 import { createWasmBackend, relaxedSimdSupported, threadsUnavailable, type WasmBackend } from './backend/wasm.js';
 import { checkChoice, checkOptions, describe, rangeError, typeError } from './errors.js';
 import {
@@ -62,12 +62,15 @@ export interface XentOptions {
 
 /**
  * The kernels an instance runs (`xent.kernels`; null on the reference backend, which has none).
- * `gemm` is the GEMM tile in use (read back from the WASM instance); `gemmChoice` says whether it was
+ * `gemm` is the GEMM tile in use (read back from the WASM instance); `gemmFit` the tiles a product runs
+ * instead where they pad fewer of its rows (auto: those calibrated within 4%); `gemmChoice` says whether it was
  * forced (createXent({ gemm: '5x8' })) or chosen by 'auto'; `calibration` is what 'auto' measured, in
  * GFLOP/s per tile (the best of its rounds on a (60,256,512) product), null when the tile was forced.
  */
 export interface XentKernels {
   readonly gemm: GemmTile;
+  /** Tiles a product runs instead of `gemm` where they pad fewer of its rows ('auto' only; [] when forced). */
+  readonly gemmFit: readonly GemmTile[];
   readonly gemmChoice: 'auto' | 'forced';
   readonly calibration: Readonly<Record<GemmTile, number>> | null;
 }
@@ -355,9 +358,11 @@ export async function createXent(options?: XentOptions): Promise<Xent> {
   // The tile: forced, or what the (cached) calibration of this build chooses.
   const calibration = gemm === 'auto' ? await calibrateGemm(flavor) : null;
   const tile = calibration ? chooseTile(calibration) : (gemm as GemmTile);
-  const be: WasmBackend = await createWasmBackend(flavor, threads, tileRows(tile));
+  const fit = calibration ? chooseFit(calibration, tile) : 0;
+  const be: WasmBackend = await createWasmBackend(flavor, threads, tileRows(tile), fit);
   const kernels: XentKernels = Object.freeze({
     gemm: tileOf(be.gemmTileRows),
+    gemmFit: Object.freeze(fitTiles(be.gemmFitMask)),
     gemmChoice: gemm === 'auto' ? 'auto' as const : 'forced' as const,
     calibration: calibration ? calibration.gflops : null,
   });

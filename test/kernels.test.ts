@@ -3,7 +3,7 @@
 // (the property test of the GEMM) and against each other, to the bit, on one thread and on two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createXent, type GemmTile } from '../src/index.js';
-import { calibrateGemm, chooseTile, GEMM_TILES, primeCalibration, tileRows, type Calibration } from '../src/backend/calibrate.js';
+import { calibrateGemm, chooseFit, chooseTile, fitTiles, GEMM_TILES, primeCalibration, tileRows, type Calibration } from '../src/backend/calibrate.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
 import { firstBitDifference, gemmOperands, mulberry32 as rng } from './helpers.js';
@@ -42,7 +42,7 @@ describe("createXent's gemm option and xent.kernels", () => {
     try {
       primeCalibration('plain', { ...real, gflops: { '4x8': 50, '5x8': 60, '6x8': 40 } });
       const x = await createXent({ simd: 'plain' });
-      expect(x.kernels).toEqual({ gemm: '5x8', gemmChoice: 'auto', calibration: { '4x8': 50, '5x8': 60, '6x8': 40 } });
+      expect(x.kernels).toEqual({ gemm: '5x8', gemmFit: [], gemmChoice: 'auto', calibration: { '4x8': 50, '5x8': 60, '6x8': 40 } });
       const a = { data: Float32Array.from({ length: 60 * 70 }, (_, i) => (i % 13) / 13), shape: [60, 70] as [number, number] };
       const b = { data: Float32Array.from({ length: 70 * 9 }, (_, i) => (i % 7) / 7), shape: [70, 9] as [number, number] };
       const want = (await createXent({ simd: 'plain', gemm: '4x8' })).matmul(a, b) as { data: Float32Array };
@@ -57,7 +57,7 @@ describe("createXent's gemm option and xent.kernels", () => {
     it(`reports a forced tile, and what auto chose with its calibration (${simd})`, async () => {
       for (const gemm of GEMM_TILES) {
         const x = await createXent({ simd, gemm });
-        expect(x.kernels).toEqual({ gemm, gemmChoice: 'forced', calibration: null });
+        expect(x.kernels).toEqual({ gemm, gemmFit: [], gemmChoice: 'forced', calibration: null });
         expect(Object.isFrozen(x.kernels)).toBe(true);
         x.dispose();
       }
@@ -65,6 +65,7 @@ describe("createXent's gemm option and xent.kernels", () => {
       const cal = await calibrateGemm(simd);
       expect(x.kernels!.gemmChoice).toBe('auto');
       expect(x.kernels!.gemm).toBe(chooseTile(cal));
+      expect(x.kernels!.gemmFit).toEqual(fitTiles(chooseFit(cal, x.kernels!.gemm)));
       expect(Object.keys(x.kernels!.calibration!).sort()).toEqual([...GEMM_TILES]);
       for (const t of GEMM_TILES) expect(x.kernels!.calibration![t]).toBeGreaterThan(0);
       expect(cal.fallback).toBe(simd === 'plain' ? '4x8' : '6x8');
@@ -87,6 +88,61 @@ describe("createXent's gemm option and xent.kernels", () => {
     expect(chooseTile(cal({ '4x8': 60, '5x8': 63, '6x8': 40 }, '4x8'))).toBe('5x8'); // 5%
     expect(chooseTile(cal({ '4x8': 70, '5x8': 63, '6x8': 60 }, '6x8'))).toBe('4x8');
     expect(chooseTile(cal({ '4x8': 58, '5x8': 58, '6x8': 61 }, '6x8'))).toBe('6x8');
+  });
+});
+
+describe('products whose rows the tile pads run a fitting tile (gemmSetFit, gemmTileFor)', () => {
+  it('auto lets a product run the tiles measured within 4% of the chosen one; none with a coarse clock', () => {
+    const cal = (g: Record<GemmTile, number>, resolutionMs = 0.001): Calibration => ({ gflops: g, fallback: '4x8', rounds: 6, ms: 5, resolutionMs });
+    expect(chooseFit(cal({ '4x8': 58.4, '5x8': 58.1, '6x8': 40.8 }), '4x8')).toBe(1 << 5); // this Zen 5, plain SIMD
+    expect(chooseFit(cal({ '4x8': 60, '5x8': 57, '6x8': 40 }), '4x8')).toBe(0); // 5% slower
+    expect(chooseFit(cal({ '4x8': 60, '5x8': 59, '6x8': 61 }), '6x8')).toBe((1 << 4) | (1 << 5));
+    expect(chooseFit(cal({ '4x8': 58.4, '5x8': 58.1, '6x8': 40.8 }, 0.1), '4x8')).toBe(0);
+    expect(fitTiles((1 << 4) | (1 << 6))).toEqual(['4x8', '6x8']);
+    expect(fitTiles(0)).toEqual([]);
+  });
+
+  it('a product runs the tile that pads fewest rows (the instance\'s at a tie); a mask outside 4..6 rows is refused', async () => {
+    const be = await createWasmBackend('plain', 1, 4, 1 << 5);
+    const k = be.kernels;
+    try {
+      expect(be.gemmFitMask).toBe(1 << 5);
+      // m → tile: 30 and 10 are whole 5×8 tiles; 32 whole 4×8; 7, 3, 11 pad fewer rows with 4×8.
+      for (const [m, t] of [[30, 5], [10, 5], [35, 5], [32, 4], [128, 4], [7, 4], [3, 4], [11, 4], [1, 4], [5, 5]]) {
+        expect(k.gemmTileFor(m!), `m = ${m}`).toBe(t);
+      }
+      expect(k.gemmSetFit((1 << 5) | (1 << 6))).toBe(1);
+      expect([k.gemmTileFor(18), k.gemmTileFor(30), k.gemmTileFor(12)]).toEqual([6, 5, 4]);
+      for (const bad of [1 << 3, 1 << 7, -1, 1]) expect(k.gemmSetFit(bad), `mask ${bad}`).toBe(0);
+      expect(k.gemmFit()).toBe((1 << 5) | (1 << 6)); // unchanged by the refused masks
+      k.gemmSetFit(0);
+      expect([k.gemmTileFor(30), k.gemmTileFor(10)]).toEqual([4, 4]);
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('with a fitting tile the products are the same to the bit, on one thread and on two (the worker gets the mask)', async () => {
+    const r = rng(21);
+    const plain = await createWasmBackend('plain', 1, 4, 0);
+    const fit = await createWasmBackend('plain', 1, 4, 1 << 5);
+    const two = await createWasmBackend('plain', 2, 4, 1 << 5);
+    try {
+      expect((two as unknown as { worker: { fit: number } }).worker.fit).toBe(1 << 5);
+      for (const [m, k, n] of [[30, 128, 784], [10, 128, 30], [30, 784, 300], [35, 200, 64], [100, 128, 784]]) {
+        for (const [ta, tb] of [[true, false], [false, false], [false, true], [true, true]]) {
+          const { a, b, c0, alpha, beta } = gemmOperands(r, m!, k!, n!);
+          const c1 = c0.slice(), c2 = c0.slice(), c3 = c0.slice();
+          plain.gemm(a, b, c1, m!, k!, n!, ta!, tb!, alpha, beta);
+          fit.gemm(a, b, c2, m!, k!, n!, ta!, tb!, alpha, beta);
+          two.gemm(a, b, c3, m!, k!, n!, ta!, tb!, alpha, beta);
+          expect(firstBitDifference(c2, c1), `(${m},${k},${n},${ta},${tb})`).toBe(-1);
+          expect(firstBitDifference(c3, c1), `two threads (${m},${k},${n},${ta},${tb})`).toBe(-1);
+        }
+      }
+    } finally {
+      [plain, fit, two].forEach((b) => b.dispose());
+    }
   });
 });
 

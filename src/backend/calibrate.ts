@@ -83,6 +83,23 @@ export function chooseTile(c: Calibration): GemmTile {
   return c.gflops[best] > c.gflops[c.fallback] * CALIBRATION_MARGIN ? best : c.fallback;
 }
 
+/**
+ * The tiles a product may run instead of `tile` where they pad fewer of its rows (a gemmSetFit mask):
+ * those the calibration measured within the margin of `tile` (on this Zen 5, plain SIMD: 5×8 beside
+ * 4×8, which computes a 30-row product as 32 rows). None when the clock was too coarse to tell.
+ */
+export function chooseFit(c: Calibration, tile: GemmTile): number {
+  if (!(c.resolutionMs <= CALIBRATION_RESOLUTION_MS)) return 0;
+  let mask = 0;
+  for (const t of GEMM_TILES) if (t !== tile && c.gflops[t] * CALIBRATION_MARGIN >= c.gflops[tile]) mask |= 1 << tileRows(t);
+  return mask;
+}
+
+/** The tiles of a gemmSetFit mask. */
+export function fitTiles(mask: number): GemmTile[] {
+  return GEMM_TILES.filter((t) => mask & (1 << tileRows(t)));
+}
+
 interface CalibrationKernels {
   memory: WebAssembly.Memory;
   heapBase(): number;

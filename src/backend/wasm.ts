@@ -50,6 +50,9 @@ export interface Kernels {
   matmulScratchBytes(m: number, k: number, n: number, transA: number, transB: number): number;
   gemmSetTile(rows: number): number;
   gemmTile(): number;
+  gemmSetFit(mask: number): number;
+  gemmFit(): number;
+  gemmTileFor(m: number): number;
   gemmDefaultTile(): number;
   networkWorkBytes(desc: number, cap: number): number;
   networkForward(desc: number, params: number, work: number, cap: number, inputs: number, inputBytes: number, count: number,
@@ -107,39 +110,46 @@ function largestScratch(k: Kernels): number {
 /** Why `threads: 2` cannot run here, or null when it can. */
 export { threadsUnavailable };
 
-/** Sets an instance's GEMM tile height (rows; 0 keeps the build's default) and checks that it took. */
-function setTile(k: Kernels, rows: number): void {
+/**
+ * Sets an instance's GEMM tile height (rows; 0 keeps the build's default) and the tiles a product may
+ * run instead where that one pads its rows (a mask, bit r for r rows; assembly/matmul.ts gemmTileFor),
+ * and checks that they took.
+ */
+function setTile(k: Kernels, rows: number, fit: number): void {
   if (rows !== 0 && k.gemmSetTile(rows) !== 1) throw new RangeError(`xent: this build has no GEMM tile of ${rows} rows`);
+  if (k.gemmSetFit(fit) !== 1) throw new RangeError(`xent: this build has no GEMM tiles of mask ${fit}`);
 }
 
 /**
  * Instantiates a fresh WASM backend (its own memory) of the given build. With threads = 2 the memory is
  * shared with a worker thread of this backend alone, which takes blocks of every large matrix product.
- * tileRows (4, 5 or 6; 0 = the build's default) is the packed GEMM's tile height, set once here on the
- * instance and on the worker's (src/backend/calibrate.ts chooses it for createXent).
+ * tileRows (4, 5 or 6; 0 = the build's default) is the packed GEMM's tile height and fit the mask of
+ * tiles a product may run instead where it pads fewer rows, set once here on the instance and on the
+ * worker's (src/backend/calibrate.ts chooses both for createXent).
  */
-export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1, tileRows = 0): Promise<WasmBackend> {
+export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1, tileRows = 0, fit = 0): Promise<WasmBackend> {
   const module = await compileXentModule(flavor, threads === 2);
   if (threads === 1) {
     const { exports } = await instantiate<Record<string, unknown>>(module, {});
-    setTile(exports as unknown as Kernels, tileRows);
+    setTile(exports as unknown as Kernels, tileRows, fit);
     return new WasmBackend(exports as unknown as Kernels, flavor);
   }
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   // `now`: the clock by which assembly/parallel.ts times shared and one-thread products to choose between them.
   const env = { memory, now: () => performance.now() };
   const { exports } = await instantiate<Record<string, unknown>>(module, { env });
-  setTile(exports as unknown as Kernels, tileRows);
+  setTile(exports as unknown as Kernels, tileRows, fit);
   const be = new WasmBackend(exports as unknown as Kernels, flavor);
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
   const scratch = be.heap.alloc(largestScratch(be.kernels));
   const own = be.heap.alloc(be.kernels.parWorkerBytes()); // the worker's blocks, before it commits them
   // The worker's instance has module globals of its own: it gets the caller's tile (and reports it back).
-  const worker = await startWorker(module, memory, ctrl, scratch, own, be.kernels.gemmTile());
+  const worker = await startWorker(module, memory, ctrl, scratch, own, be.kernels.gemmTile(), be.kernels.gemmFit());
   be.attachWorker(ctrl, worker);
-  if (worker.tileRows !== be.kernels.gemmTile()) {
+  if (worker.tileRows !== be.kernels.gemmTile() || worker.fit !== be.kernels.gemmFit()) {
     be.dispose();
-    throw new Error(`xent: the worker thread runs ${worker.tileRows}-row GEMM tiles, the caller ${be.kernels.gemmTile()}`);
+    throw new Error(`xent: the worker thread runs ${worker.tileRows}-row GEMM tiles (fit ${worker.fit}), the caller ` +
+      `${be.kernels.gemmTile()} (fit ${be.kernels.gemmFit()})`);
   }
   return be;
 }
@@ -179,6 +189,11 @@ export class WasmBackend implements Backend {
   /** The packed GEMM's tile height on this instance (and its worker's): 4, 5 or 6 rows. */
   get gemmTileRows(): number {
     return this.kernels.gemmTile();
+  }
+
+  /** The tiles a product may run instead of gemmTileRows where they pad fewer of its rows (mask, bit r for r rows). */
+  get gemmFitMask(): number {
+    return this.kernels.gemmFit();
   }
 
   /** The worker thread's tile height as it reported it when it started; 0 on one thread. */

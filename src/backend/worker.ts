@@ -11,22 +11,25 @@ export interface WorkerThread {
   stop(): void;
   /** The GEMM tile height its instance runs (gemmTile), as the worker reported it once set. */
   readonly tileRows: number;
+  /** Its instance's fit mask (gemmFit), likewise. */
+  readonly fit: number;
 }
 
 // Runs in the worker. A trap in the loop marks the control block FAILED (parFail): the caller computes
 // the worker's unfinished block itself, or stops waiting for it, and the backend throws.
 const body = (post: string) => `
-  const start = ({ module, memory, ctrl, scratch, own, tile }) => {
+  const start = ({ module, memory, ctrl, scratch, own, tile, fit }) => {
     let instance;
     try {
       instance = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
       // The tile height is a module global: each instance has its own, so the caller's is set here too.
       if (instance.exports.gemmSetTile(tile) !== 1) throw new Error('no GEMM tile of ' + tile + ' rows');
+      if (instance.exports.gemmSetFit(fit) !== 1) throw new Error('no GEMM tiles of mask ' + fit);
     } catch (e) {
       ${post}({ error: String(e && e.message || e) });
       return;
     }
-    ${post}({ ready: instance.exports.gemmTile() });
+    ${post}({ ready: instance.exports.gemmTile(), fit: instance.exports.gemmFit() });
     try {
       instance.exports.workerLoop(ctrl, scratch, own);
     } catch (e) {
@@ -75,16 +78,19 @@ function nodeWorkerModule(): NodeWorkerModule {
 /** Starts the worker on `memory` and resolves once its instance is ready. */
 export async function startWorker(
   module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number, scratch: number, own: number, tile: number,
+  fit = 0,
 ): Promise<WorkerThread> {
-  const data = { module, memory, ctrl, scratch, own, tile };
+  const data = { module, memory, ctrl, scratch, own, tile, fit };
   const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
   let stop: () => void;
   let tileRows = 0;
+  let fitMask = 0;
   const ready = new Promise<void>((resolve, reject) => {
     const onMessage = (message: unknown) => {
-      const m = message as { ready?: number; error?: string };
+      const m = message as { ready?: number; fit?: number; error?: string };
       if (typeof m.ready === 'number') {
         tileRows = m.ready;
+        fitMask = m.fit ?? 0;
         resolve();
       } else reject(new Error(`xent: the worker thread could not start: ${(message as { error?: string }).error}`));
     };
@@ -111,6 +117,6 @@ export async function startWorker(
     }
   });
   await ready;
-  return { stop: () => stop(), tileRows };
+  return { stop: () => stop(), tileRows, fit: fitMask };
 }
 
