@@ -193,10 +193,17 @@ function biasGradient(delta: usize, rows: i32, s: i32, gb: usize): bool {
   return <f32>(x >> 8) * <f32>(1.0 / 16777216.0);
 }
 
-/** Forward pass of `rows` examples already in A_0; returns nothing, leaves activations in A_l. */
+/**
+ * Forward pass of `rows` examples already in A_0; leaves activations in A_l. With `check`, it stops
+ * after the first layer's product and returns false when that product is not all finite: an input that
+ * is not finite makes every W·x it enters ±∞ or NaN (∞·0 is NaN), so the caller scans the inputs only
+ * then (a finite input whose product overflowed passes that scan, and the caller runs the chunk again
+ * unchecked). Returns true otherwise.
+ */
 function forwardRows(
   desc: usize, params: usize, work: usize, cap: i32, rows: i32, keepOutputZ: bool, mask: usize, ctrl: usize,
-): void {
+  check: bool = false,
+): bool {
   const L = i32At(desc, 0);
   const hiddenAct = i32At(desc, 1);
   const outputAct = i32At(desc, 2);
@@ -214,9 +221,11 @@ function forwardRows(
       // (measured (30,784,128) 132 µs vs (128,784,30) 189 µs), then a cheap transpose into A_l.
       const zt = f32p(work, region(desc, cap, L + R_D1));
       gemmPar(ctrl, w, aPrev, zt, s, p, rows, 0, 1, 1, 0, scratch);
+      if (check && l == 1 && !allFinite(zt, rows * s)) return false;
       transposeInto(zt, <usize>rows * 4, s, rows, a, <usize>s * 4);
     } else {
       gemmPar(ctrl, aPrev, w, a, rows, p, s, 0, 1, 1, 0, scratch);
+      if (check && l == 1 && !allFinite(a, rows * s)) return false;
     }
     if (l == L && keepOutputZ) {
       addBias(a, b, rows, s);
@@ -233,6 +242,7 @@ function forwardRows(
       maskOff += s;
     }
   }
+  return true;
 }
 
 /**
@@ -262,8 +272,9 @@ function firstNonFinite(p: usize, n: i32): i32 {
  * chunks of `cap` rows. Accuracy (argmax) and costs are computed from z_L, stably, by the caller.
  * `inputs` may be A_0 itself (work's first region; count ≤ cap): the caller has written the rows there
  * (predict copies host rows in chunk by chunk, src/backend/wasm.ts networkForwardHost). With `check`
- * ≠ 0, f32 inputs are checked in A_0 before each chunk is computed: the result is the index of the first
- * value that is not finite (the chunks before it have been computed), or −1 (also for bytes: finite).
+ * ≠ 0, f32 inputs are checked in each chunk (when its first product is not all finite, forwardRows):
+ * the result is the index of the first value that is not finite (the chunks before it have been
+ * computed), or −1 (also for bytes: finite).
  */
 export function networkForward(
   desc: usize, params: usize, work: usize, cap: i32, inputs: usize, inputBytes: i32, count: i32, outZ: usize, ctrl: usize,
@@ -279,12 +290,12 @@ export function networkForward(
     if (inputBytes) bytesToF32(inputs + <usize>(start * s0), a0, rows * s0);
     else {
       if (src != a0) memory.copy(a0, src, <usize>(rows * s0) << 2);
-      if (check) {
-        const bad = firstNonFinite(a0, rows * s0);
-        if (bad >= 0) return start * s0 + bad;
-      }
     }
-    forwardRows(desc, params, work, cap, rows, true, 0, ctrl);
+    if (!forwardRows(desc, params, work, cap, rows, true, 0, ctrl, check != 0 && !inputBytes)) {
+      const bad = firstNonFinite(a0, rows * s0);
+      if (bad >= 0) return start * s0 + bad;
+      forwardRows(desc, params, work, cap, rows, true, 0, ctrl);
+    }
     memory.copy(f32p(outZ, start * sL), f32p(work, region(desc, cap, L)), <usize>(rows * sL) << 2);
   }
   return -1;

@@ -115,6 +115,34 @@ for (const backend of backends) {
         expect(net.predict({ data: x, shape: [rows, 7] }).data).toEqual(clean); // the failed calls changed nothing
         net.dispose();
       });
+
+      it('predict names a bad input whose first-layer weights are all zero, and computes finite inputs whose first product overflows', async () => {
+        // The kernel scans a chunk's inputs only when its first product W·x is not all finite: ∞·0 is NaN,
+        // so an input no weight reads still shows; a product that overflows from finite inputs is computed.
+        const json = {
+          sizes: [3, 2, 2], cost: 'CrossEntropyCost' as const,
+          weights: [[[1, 0, 2], [1, 0, -1]], [[1, -1], [0.5, 0.25]]], biases: [[[0], [0.5]], [[0.1], [-0.2]]],
+        };
+        const net = xent.loadNetwork(json);
+        const ref = (await createXent({ backend: 'reference' })).loadNetwork(json);
+        for (const rows of [1, 5, 100, 300]) { // one row, the direct product, the transposed one, two chunks
+          const x = Float32Array.from({ length: rows * 3 }, (_, i) => ((i * 7) % 11) / 11);
+          for (const v of [NaN, Infinity, -Infinity]) {
+            const bad = x.slice();
+            const at = (rows - 1) * 3 + 1; // column 1: both first-layer weights are 0
+            bad[at] = v;
+            expect(() => net.predict({ data: bad, shape: [rows, 3] }), `${rows} rows, ${v}`).toThrow(
+              `predict: input must be finite, got ${v} at [${rows - 1}][1]`);
+          }
+          const big = x.slice();
+          for (let r = 0; r < rows; r += 2) big.set([3e38, 1, 3e38], r * 3); // z = 9e38 and 0: ±∞ in float32
+          const got = net.predict({ data: big, shape: [rows, 3] }).data;
+          const want = ref.predict({ data: big, shape: [rows, 3] }).data;
+          expect(Array.from(got).every(Number.isFinite)).toBe(true);
+          for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 5);
+        }
+        net.dispose();
+      });
     });
 
     describe('#5 leaks and blow-ups', () => {
