@@ -1,5 +1,5 @@
-// The WASM module's exports: pure kernels only (see docs/design.md). One piece of module state: the
-// GEMM tile height (gemmSetTile), set once per instance at creation.
+// The WASM module's exports: pure kernels only (see docs/design.md). Module state: the GEMM tile height
+// and its fit mask (gemmSetTile, gemmSetFit), set once per instance at creation; they change speed only.
 export { sigmoidF32, sigmoidF64, softmaxF32, softmaxF64 } from './activations';
 export { bceProb, bceLogits, cce, quadratic } from './losses';
 export { entropyRows, crossRows } from './info';

@@ -71,7 +71,7 @@ export function gemmDefaultTile(): i32 {
   return GEMM_DEFAULT_MR;
 }
 
-// The instance's tile height, the one piece of module state: set once, at creation, by gemmSetTile
+// The instance's tile height, module state (with fitMask below): set once, at creation, by gemmSetTile
 // (src/backend/wasm.ts; on the worker thread's instance too). Every tile sums each element of C in the
 // same order, so it changes speed only, never a bit of a result.
 let tileRows: i32 = GEMM_DEFAULT_MR;

@@ -143,7 +143,7 @@ export async function createWasmBackend(flavor: SimdFlavor, threads: 1 | 2 = 1, 
   const ctrl = be.heap.allocZeroed(be.kernels.parCtrlBytes());
   const scratch = be.heap.alloc(largestScratch(be.kernels));
   const own = be.heap.alloc(be.kernels.parWorkerBytes()); // the worker's blocks, before it commits them
-  // The worker's instance has module globals of its own: it gets the caller's tile (and reports it back).
+  // The worker's instance has module globals of its own: it gets the caller's tile and fit mask (and reports them back).
   const worker = await startWorker(module, memory, ctrl, scratch, own, be.kernels.gemmTile(), be.kernels.gemmFit());
   be.attachWorker(ctrl, worker);
   if (worker.tileRows !== be.kernels.gemmTile() || worker.fit !== be.kernels.gemmFit()) {

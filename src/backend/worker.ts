@@ -22,7 +22,7 @@ const body = (post: string) => `
     let instance;
     try {
       instance = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } });
-      // The tile height is a module global: each instance has its own, so the caller's is set here too.
+      // Tile height and fit mask are module globals: each instance has its own; the caller's are set here.
       if (instance.exports.gemmSetTile(tile) !== 1) throw new Error('no GEMM tile of ' + tile + ' rows');
       if (instance.exports.gemmSetFit(fit) !== 1) throw new Error('no GEMM tiles of mask ' + fit);
     } catch (e) {
