@@ -347,10 +347,11 @@ function gemmShared(
   let blocks = <i32>min(<f64>MAX_BLOCKS, Math.floor(macs / BLOCK_MACS));
   const most = extent / least;
   blocks = max(2, min(blocks, most));
-  // An even number of blocks (one more, or one fewer where blocks would fall under `least`), so that the two threads tend to finish together and the worker is still
-  // polling when the next task is posted — often the next mini-batch's gather, which a sleeping worker
-  // misses (5 blocks for the b128 weight gradient (30,128,784): the worker took 60–85% of the gathers'
-  // blocks; 6 blocks: 90–95%, and the 2T epoch went 0.0651 → 0.0628 s, median of 8 processes each).
+  // An even number of blocks (one more, or one fewer where blocks would fall under `least`), so that
+  // the two threads tend to finish together and the worker is still polling when the next task is
+  // posted — often the next mini-batch's gather, which a sleeping worker misses (5 blocks for the b128
+  // weight gradient (30,128,784): the worker took 60–85% of the gathers' blocks; 6 blocks: 90–95%, and
+  // the 2T epoch went 0.0624 → 0.0606 s, median of 16 processes each).
   if (blocks & 1) blocks += blocks < MAX_BLOCKS && blocks < most ? 1 : -1;
   const block = (((extent + blocks - 1) / blocks + unit - 1) / unit) * unit;
   blocks = (extent + block - 1) / block;
@@ -398,7 +399,8 @@ function postTask(
  * The caller's part of the posted task: claims and computes blocks until none is left, then waits for
  * each of the worker's up to about a block's time >> HASTE (`polls` a block, 3 ms at most) and takes it
  * over (unless the worker has committed it: its copy into C is then under way, or it computes the block
- * in place). `n` is C's row stride.
+ * in place). `n` is C's row stride. With `adapt`, the takeovers and the blocks on time move HASTE (products);
+ * a gather leaves it alone (its takeovers say when the worker woke, not how busy the machine is).
  */
 function shareBlocks(ctrl: usize, gen: i64, blocks: i32, scratch: usize, n: i32, polls: f64, adapt: bool): void {
   const t = ctrl + TASK;
