@@ -286,11 +286,8 @@ export function networkForward(
   for (let start = 0; start < count; start += cap) {
     const rows = min(cap, count - start);
     const a0 = f32p(work, region(desc, cap, 0));
-    const src = f32p(inputs, start * s0);
     if (inputBytes) bytesToF32(inputs + <usize>(start * s0), a0, rows * s0);
-    else {
-      if (src != a0) memory.copy(a0, src, <usize>(rows * s0) << 2);
-    }
+    else if (f32p(inputs, start * s0) != a0) memory.copy(a0, f32p(inputs, start * s0), <usize>(rows * s0) << 2);
     if (!forwardRows(desc, params, work, cap, rows, true, 0, ctrl, check != 0 && !inputBytes)) {
       const bad = firstNonFinite(a0, rows * s0);
       if (bad >= 0) return start * s0 + bad;

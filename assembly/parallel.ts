@@ -324,19 +324,16 @@ export function gemmPar(
     const phase = load<i32>(ctrl + PHASE);
     const t0 = clockMs();
     if (phase == PROBE_SOLO || phase == RUN_SOLO) gemmF32(a, b, c, m, k, n, transA, transB, alpha, beta, scratch);
-    else gemmShared(ctrl, a, b, c, m, k, n, transA, transB, alpha, beta, scratch, macs, path);
+    else gemmShared(ctrl, a, b, c, m, k, n, transA, transB, alpha, beta, scratch, macs, path, rowUnit, canRows, canCols);
     account(ctrl, phase, clockMs() - t0, macs);
   }
 }
 
-// gemmPar's product on two threads.
+// gemmPar's product on two threads (rowUnit, canRows and canCols as gemmPar found them).
 function gemmShared(
   ctrl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, alpha: f32, beta: f32,
-  scratch: usize, macs: f64, path: i32,
+  scratch: usize, macs: f64, path: i32, rowUnit: i32, canRows: bool, canCols: bool,
 ): void {
-  const rowUnit = gemmTileFor(m);
-  const canRows = m >= 2 * rowUnit;
-  const canCols = n >= 16;
   const rowCost = rowSplitCost(path, m, n, transB), colCost = colSplitCost(path, m, n, transA);
   // The cheaper split; at equal cost, the one with more tiles to share (a 10-row batch splits its columns).
   const byRows = canRows && (!canCols || rowCost < colCost || (rowCost == colCost && m * 8 >= n * rowUnit));

@@ -201,6 +201,11 @@ export class WasmBackend implements Backend {
     return this.worker?.tileRows ?? 0;
   }
 
+  /** The worker thread's fit mask as it reported it when it started; 0 on one thread. */
+  get workerFitMask(): number {
+    return this.worker?.fit ?? 0;
+  }
+
   /** Blocks of products the worker thread has computed so far; 0 on one thread. */
   workerTasks(): number {
     return this.kernels.parWorkerBlocks(this.ctrl);
