@@ -349,6 +349,11 @@ describe('exactBytes', () => {
     const floats = Float32Array.from(all, (b) => Math.fround(b / 255));
     expect(exactBytes(floats)).toEqual(all);
     expect(exactBytes(new Float32Array(0))).toEqual(new Uint8Array(0));
+    // a view that starts inside its buffer reads its own values, not the buffer's first ones
+    const shifted = new Float32Array(259);
+    shifted.set(floats, 3);
+    shifted[0] = 0.5; // not a byte/255: fails if read
+    expect(exactBytes(shifted.subarray(3))).toEqual(all);
   });
 
   it('returns null when any value is not a byte/255 (one ULP off, −0, NaN, outside [0, 1])', () => {
@@ -359,7 +364,8 @@ describe('exactBytes', () => {
       return f[0]!;
     };
     const base = Float32Array.from({ length: 10 }, (_, i) => Math.fround((i * 25) / 255));
-    for (const bad of [ulp(base[3]!, 1), ulp(base[3]!, -1), 0.5, -0, NaN, Math.fround(-1 / 255), Math.fround(256 / 255), 2, Infinity]) {
+    for (const bad of [ulp(base[3]!, 1), ulp(base[3]!, -1), 0.5, -0, NaN, Math.fround(-1 / 255), Math.fround(256 / 255), 2, Infinity, -Infinity, 3.4e38,
+      16843010]) { // 16843010·255 + 0.5 wraps to 254 as an int32: its candidate byte must not pass
       const x = base.slice();
       x[7] = bad;
       expect(exactBytes(x), String(bad)).toBeNull();
