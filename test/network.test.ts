@@ -90,6 +90,32 @@ for (const backend of ['reference', 'wasm'] as const) {
       expect(await train(asFloatsKept)).toEqual(fromBytes);
     });
 
+    it('stores float32 byte/255 inputs as bytes slice by slice: the same training as from bytes, f32 when a late value is no byte/255', async () => {
+      // 150,000 values: two full slices of 65,536 and a partial third (src/network/network.ts uploadAsBytes)
+      const r = rng(11);
+      const count = 100, size = 1500;
+      const bytes = Uint8Array.from({ length: count * size }, () => Math.floor(r() * 256));
+      bytes[140_000] = 0;
+      const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
+      const floats = Float32Array.from(bytes, (b) => b / 255);
+      const late = floats.slice();
+      late[140_000] = -0; // in the third slice, after two have been written
+      const train = async (inputs: Uint8Array | Float32Array) => {
+        const net = xent.network([size, 4, 3], { seed: 5 });
+        await net.train({ inputs, labels, count, inputSize: size }, { epochs: 1, batchSize: 10, eta: 0.5 });
+        const p = net.parameters();
+        net.dispose();
+        return p;
+      };
+      const net0 = xent.network([size, 4, 3], { seed: 5 });
+      expect(net0.upload('t', 'd', { inputs: floats, labels, count, inputSize: size }).inputs.type).toBe('u8');
+      expect(net0.upload('t', 'd', { inputs: late, labels, count, inputSize: size }).inputs.type).toBe('f32');
+      net0.dispose();
+      const fromBytes = await train(bytes);
+      expect(await train(floats)).toEqual(fromBytes);
+      expect(await train(late)).toEqual(fromBytes); // −0 weighs as 0
+    });
+
     it('initialises weights ~ N(0, 1/n_in) by default and N(0, 1) with init large', () => {
       const sizes = [400, 100, 10];
       const stats = (init: 'default' | 'large') => {

@@ -164,13 +164,18 @@ const BYTE_BITS = new Uint32Array(BYTE_SCALE.buffer);
  */
 export function exactBytes(inputs: Float32Array): Uint8Array | null {
   const out = new Uint8Array(inputs.length);
+  return exactBytesInto(inputs, 0, inputs.length, out) ? out : null;
+}
+
+/** exactBytes of inputs[start, end) into out[0, end − start); false (out partly written) when a value is not a byte/255. */
+export function exactBytesInto(inputs: Float32Array, start: number, end: number, out: Uint8Array): boolean {
   const bits = new Uint32Array(inputs.buffer, inputs.byteOffset, inputs.length);
-  for (let i = 0; i < inputs.length; i++) {
+  for (let i = start; i < end; i++) {
     const b = (inputs[i]! * 255 + 0.5) | 0; // any int32 for values that are not quotients: range-checked next
-    if (b >>> 0 > 255 || BYTE_BITS[b] !== bits[i]) return null;
-    out[i] = b;
+    if (b >>> 0 > 255 || BYTE_BITS[b] !== bits[i]) return false;
+    out[i - start] = b;
   }
-  return out;
+  return true;
 }
 
 /** Inputs [start, end) (element offsets) as float32: a view for Float32Array inputs, a converted copy for bytes. */

@@ -7,7 +7,7 @@ import {
   STATE_HEADER_BYTES, TRAIN_FINITE,
 } from '../backend/contract.js';
 import { trainConfig } from '../backend/config.js';
-import { checkDataset, exactBytes, type Dataset } from '../data/dataset.js';
+import { checkDataset, exactBytesInto, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
@@ -46,6 +46,33 @@ const COST: Record<CostName, number> = { 'cross-entropy': COST_CROSS_ENTROPY, qu
 const GRADIENT_CHUNK = 256;
 /** Rows per forward chunk when evaluating. */
 const EVAL_CHUNK = 256;
+
+/** Float32 values converted to bytes (exactBytesInto) a slice at a time, so no copy of the whole input exists outside the backend. */
+const BYTES_SLICE = 1 << 16;
+
+/**
+ * The inputs as a u8 device array when every value is exactly byte/255 (src/data/dataset.ts
+ * exactBytes), else null. Converted and written a slice at a time: a 39 MB host copy of MNIST's
+ * training bytes made a garbage-collection pause land in the first epoch of every train() call.
+ */
+function uploadAsBytes(be: Backend, x: Float32Array): DeviceArray | null {
+  const out = be.alloc('u8', x.length);
+  const slice = new Uint8Array(Math.min(BYTES_SLICE, x.length));
+  try {
+    for (let start = 0; start < x.length; start += BYTES_SLICE) {
+      const end = Math.min(x.length, start + BYTES_SLICE);
+      if (!exactBytesInto(x, start, end, slice)) {
+        out.free();
+        return null;
+      }
+      out.write(end - start === slice.length ? slice : slice.subarray(0, end - start), start);
+    }
+  } catch (e) {
+    out.free();
+    throw e;
+  }
+  return out;
+}
 
 /** Data already copied into a backend's memory. */
 export interface DeviceData {
@@ -244,8 +271,8 @@ export class Network {
     // Bytes stay bytes in the backend too (a quarter of the memory and of the gather's traffic); the
     // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
     // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
-    const raw = d.inputs instanceof Uint8Array ? d.inputs : exactBytes(d.inputs) ?? d.inputs;
-    const inputs = this.backend.upload(raw instanceof Uint8Array ? 'u8' : 'f32', raw);
+    const inputs = d.inputs instanceof Uint8Array ? this.backend.upload('u8', d.inputs)
+      : uploadAsBytes(this.backend, d.inputs) ?? this.backend.upload('f32', d.inputs);
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
     try {
