@@ -2,7 +2,7 @@
 // "browser" condition of 'xent' picks dist/browser/xent.js), and a plain module script that imports
 // 'xent/browser' through an import map. Each runs in headless Chromium and must compute what Node
 // computes. What an esbuild-bundled page that imports createXent and computes a loss downloads stays
-// ≤ 62 KB gzipped: each WASM build is a chunk of its own, loaded when first used (the page takes the
+// ≤ 63 KB gzipped: each WASM build is a chunk of its own, loaded when first used (the page takes the
 // relaxed build; the threaded ones only for createXent({ threads: 2 })).
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -79,7 +79,7 @@ describe.skipIf(!present)('apps built on the package, in headless Chromium', () 
     }
   }
 
-  it('esbuild, zero configuration: a page that computes a loss fetches ≤ 62 KB gzipped; other builds load only when used', async () => {
+  it('esbuild, zero configuration: a page that computes a loss fetches ≤ 63 KB gzipped; other builds load only when used', async () => {
     const dir = appDir('esbuild');
     writeFileSync(path.join(dir, 'main.js'), APP);
     writeFileSync(path.join(dir, 'index.html'), HTML('./out/main.js'));
@@ -99,8 +99,10 @@ describe.skipIf(!present)('apps built on the package, in headless Chromium', () 
     const page = gz('out/main.js') + gz(chunkOf('wasm-binary-relaxed')); // what Chromium fetches for a loss
     // 62 KB since every build has three GEMM tiles and createXent calibrates them (58,678 → 60,552
     // bytes: +855 the relaxed build, +1,019 the entry), and predict checks its inputs in the kernel and
-    // the byte conversion and the two-thread choice grew the builds (→ 61,068).
-    expect(page).toBeLessThanOrEqual(62_000);
+    // the byte conversion and the two-thread choice grew the builds (→ 61,068). 63 KB since train()
+    // converts float32 pixels to bytes a slice at a time and the forward passes take the dot path
+    // (61,9xx → 62,145).
+    expect(page).toBeLessThanOrEqual(63_000);
     loaded.length = 0;
     const got = await run(dir);
     expect(got.simd).toBe('relaxed');

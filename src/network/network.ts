@@ -58,18 +58,13 @@ const BYTES_SLICE = 1 << 16;
 function uploadAsBytes(be: Backend, x: Float32Array): DeviceArray | null {
   const out = be.alloc('u8', x.length);
   const slice = new Uint8Array(Math.min(BYTES_SLICE, x.length));
-  try {
-    for (let start = 0; start < x.length; start += BYTES_SLICE) {
-      const end = Math.min(x.length, start + BYTES_SLICE);
-      if (!exactBytesInto(x, start, end, slice)) {
-        out.free();
-        return null;
-      }
-      out.write(end - start === slice.length ? slice : slice.subarray(0, end - start), start);
+  for (let start = 0; start < x.length; start += BYTES_SLICE) { // nothing here throws: out is freed on the one way out
+    const end = Math.min(x.length, start + BYTES_SLICE);
+    if (!exactBytesInto(x, start, end, slice)) {
+      out.free();
+      return null;
     }
-  } catch (e) {
-    out.free();
-    throw e;
+    out.write(slice.subarray(0, end - start), start);
   }
   return out;
 }
