@@ -36,8 +36,9 @@
 // (the k slices do not depend on MR, and m blocking does not change the order): results are equal to
 // the bit whatever the tile. docs/performance.md, "Kernel selection", has the measurements.
 //
-// Dot-product path, for a small side (m < DOT_M or n < DOT_N) and a long k, where packing would cost
-// about as much as the product (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
+// Dot-product path, for A stored m×k with B stored n×k (any shape, k ≥ 128), and for a small side
+// (m < DOT_M or n < DOT_N) with a long k, where packing would cost about as much as the product
+// (useDotPath). A 2×4 tile of C is 8 f32x4 partial dot products along rows
 // of op(A) and of op(B)ᵀ, reduced across lanes at the end of the k slice. A stored m×k and B stored n×k
 // are read in place; a small operand stored the other way (A k×m with m < DOT_M, B k×n with n < DOT_N)
 // is first transposed into scratch, one k slice at a time.
@@ -126,15 +127,17 @@ import { blockLength, epilogue1, epilogue4, madd, max32, min32, roundUp, storeTr
 import { DOT_KC, DOT_M, DOT_N, matmulDot } from './matmul-dot';
 import { gemmShortK, SHORT_K, shortKScratchBytes } from './matmul-shortk';
 
-// The dot-product path takes a small side when k repays its lane reductions: k ≥ 32 with both operands
-// stored along k, k ≥ 128 when a small operand must first be transposed. A narrow C (small n) with
-// many rows (m ≥ 64) goes to the packed path, which measured faster there (e.g. (128,784,30) A·Bᵀ:
-// 194 µs packed vs 232 µs dot).
+// The dot-product path reads operands stored along k in place. With both so (A m×k, B n×k: a layer's
+// W·Aᵀ or A·Wᵀ) it takes every shape once k ≥ 128: packing would transpose B, and measured slower for
+// every shape tried (AMD EPYC Zen 5, bench/kernel-ab.mjs, GFLOP/s packed → dot: (100,784,256) 57.8 →
+// 62.9, (128,784,30) 46.3 → 58.9, (256,784,10) 27.0 → 51.5, (256,1024,1024) 58.7 → 60.0, 1024³ 59.1 →
+// 59.6), and a small side from k ≥ 32 (shorter k repays its lane reductions only there: (100,32,256)
+// 52.5 packed vs 44.6 dot). A small operand stored the other way takes it from k ≥ 128, transposed.
 @inline function useDotPath(m: i32, k: i32, n: i32, transA: i32, transB: i32): bool {
   const smallM = m < DOT_M;
   const smallN = n < DOT_N && m < 64;
+  if (transA == 0 && transB != 0) return k >= 128 || ((smallM || smallN) && k >= 32);
   if (!smallM && !smallN) return false;
-  if (transA == 0 && transB != 0) return k >= 32;
   return k >= 128 && (transA == 0 || smallM) && (transB != 0 || smallN);
 }
 

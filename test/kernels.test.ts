@@ -9,6 +9,7 @@ import { createWasmBackend, type WasmBackend } from '../src/backend/wasm.js';
 import { firstBitDifference, gemmOperands, mulberry32 as rng } from './helpers.js';
 
 const F32 = { rel: 2e-5, abs: 2e-6 };
+const PATH_DOT = 2;
 const PATH_PACKED = 3;
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
@@ -191,6 +192,20 @@ for (const simd of ['plain', 'relaxed'] as const) describe(`every GEMM tile (${s
     }
     expect(packed).toBeGreaterThan(150); // most cases reach the tiles
     for (const be of bes) expect(be.liveBytes()).toBe(0);
+  });
+
+  it('operands both stored along k (A m×k, B n×k) take the dot path from k = 128 at any size; a small side from k = 32', () => {
+    const path = (m: number, k: number, n: number, ta: number, tb: number) => bes[0]!.kernels.gemmPath(m, k, n, ta, tb);
+    // a layer's forward product W·Aᵀ: 784-100-10 predict and b128 training, a narrow C with many rows, large squares
+    for (const [m, k, n] of [[100, 784, 256], [100, 784, 128], [128, 784, 30], [256, 784, 10], [256, 1024, 1024], [1024, 1024, 1024], [40, 128, 128]]) {
+      expect(path(m!, k!, n!, 0, 1), `(${m},${k},${n}) A·Bᵀ`).toBe(PATH_DOT);
+    }
+    expect(path(100, 127, 256, 0, 1)).toBe(PATH_PACKED); // shorter k: packing repays (100,32,256: 52.5 vs 44.6 GFLOP/s)
+    expect(path(31, 32, 256, 0, 1)).toBe(PATH_DOT); // a small side from k = 32, as before
+    expect(path(31, 31, 256, 0, 1)).toBe(PATH_PACKED);
+    // other layouts keep their rules: a transposed operand that is not small packs
+    expect(path(100, 784, 256, 1, 1)).toBe(PATH_PACKED);
+    expect(path(100, 784, 256, 0, 0)).toBe(PATH_PACKED);
   });
 
   it('training is the same to the bit on every tile (batches of 64: the forward and gradients take the packed path)', async () => {
