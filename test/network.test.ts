@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createXent, type Dataset, type NetworkJSON, type NetworkOptions, type TrainOptions, type Xent } from '../src/index.js';
-import { mulberry32 as rng } from './helpers.js';
+import { firstBitDifference, mulberry32 as rng } from './helpers.js';
 
 /** A synthetic classification set: `count` points of `inputSize` features, class = a fixed linear rule. */
 function blobs(count: number, inputSize: number, classes: number, seed: number, oneHot = false): Dataset {
@@ -308,6 +308,26 @@ for (const backend of ['reference', 'wasm'] as const) {
 }
 
 for (const simd of ['plain', 'relaxed'] as const) describe(`network: wasm (${simd} SIMD) vs reference`, () => {
+  it('predict of one example equals its row of a batch of 300 to the bit (a layer takes the same GEMM path either way)', async () => {
+    // One row: A·Wᵀ with m = 1; a batch of ≥ 64 rows: W·Aᵀ. Both are A·Bᵀ products with the operands
+    // stored along k, which take the dot path when k ≥ 128 or a side is small (assembly/matmul.ts
+    // useDotPath); before that rule 784-100-10's batch took the packed path and 781 of 3,000 outputs
+    // differed in their last bits from the row-by-row ones.
+    const w = await createXent({ backend: 'wasm', simd });
+    const r = rng(21);
+    for (const sizes of [[784, 100, 10], [784, 30, 10], [300, 64, 20, 5]]) {
+      const net = w.network(sizes, { seed: 3 });
+      const n = 300, d = sizes[0]!, K = sizes.at(-1)!;
+      const x = Float32Array.from({ length: n * d }, () => r());
+      const batch = net.predict({ data: x, shape: [n, d] }).data;
+      const rows = new Float32Array(n * K);
+      for (let i = 0; i < n; i++) rows.set(net.predict(x.subarray(i * d, (i + 1) * d)), i * K);
+      expect(firstBitDifference(rows, batch), sizes.join('-')).toBe(-1);
+      net.dispose();
+    }
+    w.dispose();
+  });
+
   it('agree within float32 tolerance after 100 mini-batch steps, and two networks do not interfere', async () => {
     const w = await createXent({ backend: 'wasm', simd });
     const r = await createXent({ backend: 'reference' });
