@@ -56,15 +56,17 @@ const BYTES_SLICE = 1 << 16;
  * training bytes made a garbage-collection pause land in the first epoch of every train() call.
  */
 function uploadAsBytes(be: Backend, x: Float32Array): DeviceArray | null {
-  const out = be.alloc('u8', x.length);
   const slice = new Uint8Array(Math.min(BYTES_SLICE, x.length));
-  for (let start = 0; start < x.length; start += BYTES_SLICE) { // nothing here throws: out is freed on the one way out
+  let out: DeviceArray | null = null;
+  for (let start = 0; start === 0 || start < x.length; start += BYTES_SLICE) {
     const end = Math.min(x.length, start + BYTES_SLICE);
     if (!exactBytesInto(x, start, end, slice)) {
-      out.free();
+      out?.free();
       return null;
     }
-    out.write(slice.subarray(0, end - start), start);
+    // allocated once the first slice has passed: most float data fails there, and allocates nothing
+    out ??= be.alloc('u8', x.length);
+    out.write(slice.subarray(0, end - start), start); // nothing here throws: out is freed on the one way out
   }
   return out;
 }
