@@ -116,6 +116,34 @@ for (const backend of backends) {
         net.dispose();
       });
 
+      it('train, accuracy and totalCost name a float32 input that is not finite, also among byte/255 values (scanned at upload, once)', async () => {
+        // Network.check leaves float32 inputs' finiteness to uploadChecked, which converts byte/255 values
+        // to bytes (finite by construction) and scans the rest: a bad value after many exact bytes must
+        // still be named, with the same message checkDataset gives, before anything is trained.
+        const count = 200, size = 7;
+        const pixels = Float32Array.from({ length: count * size }, (_, i) => ((i * 37) % 256) / 255);
+        const labels = Uint8Array.from({ length: count }, (_, i) => i % 2);
+        const ok = { inputs: pixels, labels, count, inputSize: size };
+        const net = xent.network([size, 3, 2], { seed: 2 });
+        const before = net.parameters();
+        const live = xent.liveBytes();
+        for (const [i, v] of [[0, NaN], [count * size - 1, Infinity], [700, -Infinity]] as const) {
+          const bad = { ...ok, inputs: pixels.slice() };
+          bad.inputs[i] = v;
+          const want = (fn: string, name: string) => `${fn}: ${name}.inputs must be finite, got ${v} at index ${i}`;
+          await expect(net.train(bad, { epochs: 1, batchSize: 10, eta: 0.5 })).rejects.toThrow(want('train', 'trainingData'));
+          await expect(net.train(ok, { epochs: 1, batchSize: 10, eta: 0.5, evaluationData: bad })).rejects.toThrow(want('train', 'evaluationData'));
+          expect(() => net.accuracy(bad)).toThrow(want('accuracy', 'data'));
+          expect(() => net.totalCost(bad)).toThrow(want('totalCost', 'data'));
+          expect(xent.liveBytes()).toBe(live);
+        }
+        expect(net.parameters()).toEqual(before); // nothing was trained
+        expect(net.epoch).toBe(0);
+        await net.train(ok, { epochs: 1, batchSize: 10, eta: 0.5 }); // and the network still trains
+        expect(net.parameters()).not.toEqual(before);
+        net.dispose();
+      });
+
       it('predict names a bad input whose first-layer weights are all zero, and computes finite inputs whose first product overflows', async () => {
         // The kernel scans a chunk's inputs only when its first product W·x is not all finite: ∞·0 is NaN,
         // so an input no weight reads still shows; a product that overflows from finite inputs is computed.

@@ -91,22 +91,19 @@ function checkStructure(fn: string, name: string, data: unknown, inputSize?: num
  * `inputSize` if given), Float32Array inputs (all finite) or Uint8Array bytes of length count × inputSize; Uint8Array labels
  * of length count, each < outputSize (the number of classes) if given; or Float32Array targets of
  * length count × outputSize, each in [targetMin, 1] (targetMin −1 for tanh outputs). Throws TypeError (wrong type) or RangeError (wrong size or
- * value) with a message naming `fn` and `name`.
+ * value) with a message naming `fn` and `name`. With finiteInputs false, float32 inputs are not scanned
+ * for ±∞ and NaN here: the caller does it (checkFiniteInputs), as Network.uploadChecked does when they are
+ * not all byte/255 (which are finite).
  */
-export function checkDataset(fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number, targetMin = 0): Dataset {
+export function checkDataset(
+  fn: string, name: string, data: unknown, inputSize?: number, outputSize?: number, targetMin = 0, finiteInputs = true,
+): Dataset {
   if (inputSize !== undefined) checkSize(fn, 'inputSize', inputSize, true);
   if (outputSize !== undefined) checkSize(fn, 'outputSize', outputSize, true);
   checkStructure(fn, name, data, inputSize, outputSize);
   const dataset = data as Dataset;
   const { inputs, labels } = dataset;
-  if (inputs instanceof Float32Array) {
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i]!;
-      if (!Number.isFinite(x)) {
-        throw new RangeError(`${fn}: ${name}.inputs must be finite, got ${x} at index ${i}`);
-      }
-    }
-  }
+  if (finiteInputs && inputs instanceof Float32Array) checkFiniteInputs(fn, name, inputs);
   if (labels instanceof Uint8Array) {
     if (outputSize !== undefined) {
       for (let i = 0; i < labels.length; i++) {
@@ -127,6 +124,16 @@ export function checkDataset(fn: string, name: string, data: unknown, inputSize?
     }
   }
   return dataset;
+}
+
+/** Throws the RangeError of checkDataset when a float32 input is not finite (±∞ or NaN). */
+export function checkFiniteInputs(fn: string, name: string, inputs: Float32Array): void {
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    if (!Number.isFinite(x)) {
+      throw new RangeError(`${fn}: ${name}.inputs must be finite, got ${x} at index ${i}`);
+    }
+  }
 }
 
 /** The examples [start, end) of a dataset as a new Dataset sharing no memory with it (copies). */

@@ -7,7 +7,7 @@ import {
   STATE_HEADER_BYTES, TRAIN_FINITE,
 } from '../backend/contract.js';
 import { trainConfig } from '../backend/config.js';
-import { checkDataset, exactBytesInto, type Dataset } from '../data/dataset.js';
+import { checkDataset, checkFiniteInputs, exactBytesInto, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
@@ -204,9 +204,13 @@ export class Network {
     };
   }
 
-  /** @internal Checks a dataset against the network's input size, outputs and target range. */
+  /**
+   * @internal Checks a dataset against the network's input size, outputs and target range — all but the
+   * finiteness of float32 inputs, which uploadChecked(d, fn, name) checks: inputs that convert to bytes
+   * are finite, so MNIST-like data is scanned once, not twice (70 ms of train()'s setup on MNIST).
+   */
   check(fn: string, name: string, data: unknown): Dataset {
-    return checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1], OUTPUTS[this.output].cold);
+    return checkDataset(fn, name, data, this.sizes[0], this.sizes[this.sizes.length - 1], OUTPUTS[this.output].cold, false);
   }
 
   /** Epochs done in the network's run (they continue across train() calls and checkpoints). */
@@ -260,16 +264,25 @@ export class Network {
 
   /** Copies a dataset into the backend's memory (checked first, as `check` does). */
   upload(fn: string, name: string, data: unknown): DeviceData {
-    return this.uploadChecked(this.check(fn, name, data));
+    return this.uploadChecked(this.check(fn, name, data), fn, name);
   }
 
-  /** @internal upload() of a dataset the caller has checked (no second scan of its values). */
-  uploadChecked(d: Dataset): DeviceData {
+  /**
+   * @internal upload() of a dataset that check(fn, name, …) has passed; float32 inputs that are not all
+   * byte/255 are scanned for ±∞ and NaN here (the RangeError names fn and name).
+   */
+  uploadChecked(d: Dataset, fn: string, name: string): DeviceData {
     // Bytes stay bytes in the backend too (a quarter of the memory and of the gather's traffic); the
     // kernels convert each example to byte/255 as they read it. Float32 inputs that are all exactly
     // byte/255 (pixels scaled by /255) are stored as those bytes: the same values, to the bit.
-    const inputs = d.inputs instanceof Uint8Array ? this.backend.upload('u8', d.inputs)
-      : uploadAsBytes(this.backend, d.inputs) ?? this.backend.upload('f32', d.inputs);
+    let inputs: DeviceArray;
+    if (d.inputs instanceof Uint8Array) {
+      inputs = this.backend.upload('u8', d.inputs);
+    } else {
+      const bytes = uploadAsBytes(this.backend, d.inputs);
+      if (!bytes) checkFiniteInputs(fn, name, d.inputs);
+      inputs = bytes ?? this.backend.upload('f32', d.inputs);
+    }
     let labels: DeviceArray | null = null;
     let targets: DeviceArray | null = null;
     try {
@@ -378,7 +391,7 @@ export class Network {
     const cap = Math.max(1, Math.min(GRADIENT_CHUNK, d.count));
     const layer = OUTPUTS[this.output];
     const config = trainConfig({ cold: layer.cold, optimizer: OPT_GRADIENT, batchSize: cap, cap, stored: d.count });
-    const dev = this.uploadChecked(d);
+    const dev = this.uploadChecked(d, fn, 'data');
     const owned = [dev.inputs, dev.labels, dev.targets];
     try {
       const state = be.alloc('f32', be.optimizerStateBytes(this.desc, config) / 4);
@@ -399,7 +412,7 @@ export class Network {
   }
 
   private evaluate(fn: string, d: Dataset): Float32Array {
-    const dev = this.uploadChecked(d);
+    const dev = this.uploadChecked(d, fn, 'data');
     try {
       return this.logits(dev);
     } finally {

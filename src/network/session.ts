@@ -47,9 +47,9 @@ export class TrainingSession {
     const be = (this.be = net.backend);
     try {
       // Both datasets were checked by train().
-      this.data = this.keep(net.uploadChecked(training));
+      this.data = this.keep(net.uploadChecked(training, fn, 'trainingData'));
       this.evalData = evaluation === undefined ? undefined
-        : evaluation === training ? this.data : this.keep(net.uploadChecked(evaluation));
+        : evaluation === training ? this.data : this.keep(net.uploadChecked(evaluation, fn, 'evaluationData'));
       const n = (this.examples = training.count * (o.augment ? 5 : 1));
       if (n > 2 ** 31 - 1) throw new RangeError(`${fn}: an epoch of ${n} examples is more than the kernels index (2³¹ − 1)`);
       const batchSize = Math.max(1, Math.min(o.batchSize, n));
