@@ -91,3 +91,40 @@ export function gatherBytes(inputs: usize, order: usize, rows: i32, n: i32, out:
   }
   for (; r < rows; r++) bytesToF32(inputs + <usize>load<i32>(order + (<usize>r << 2)) * <usize>n, out + <usize>r * row, n);
 }
+
+/**
+ * The inverse, checked: dst[i] = b with src[i] = b/255 exactly (float32, as bytesToF32 converts b) for
+ * i < n; returns −1, or the index of the first value that is no such quotient (dst is then partly
+ * written). Twin: src/data/dataset.ts exactBytesInto. Each value's candidate byte is nearest(v·255)
+ * (within 3·10⁻⁵ of b for a quotient); it passes when it is in [0, 255] and converts back to v's bits,
+ * so −0, NaN, ±∞ and values outside [0, 1] fail with no case of their own. dst may be src itself: each
+ * step writes its 16 bytes below the 64 it has read.
+ */
+export function exactBytesF32(src: usize, dst: usize, n: i32): i32 {
+  const k255 = f32x4.splat(255);
+  const top = i32x4.splat(255);
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const s = src + (<usize>i << 2);
+    const v0 = v128.load(s), v1 = v128.load(s, 16), v2 = v128.load(s, 32), v3 = v128.load(s, 48);
+    const b0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v0, k255)));
+    const b1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v1, k255)));
+    const b2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v2, k255)));
+    const b3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v3, k255)));
+    // lanes all ones where the candidate is out of range or does not convert back to the value's bits
+    let bad = v128.or(v128.not(i32x4.eq(scale4(b0), v0)), v128.not(i32x4.eq(scale4(b1), v1)));
+    bad = v128.or(bad, v128.or(v128.not(i32x4.eq(scale4(b2), v2)), v128.not(i32x4.eq(scale4(b3), v3))));
+    const lo = v128.or(v128.or(i32x4.lt_s(b0, zero), i32x4.lt_s(b1, zero)), v128.or(i32x4.lt_s(b2, zero), i32x4.lt_s(b3, zero)));
+    const hi = v128.or(v128.or(i32x4.gt_s(b0, top), i32x4.gt_s(b1, top)), v128.or(i32x4.gt_s(b2, top), i32x4.gt_s(b3, top)));
+    if (v128.any_true(v128.or(bad, v128.or(lo, hi)))) break; // the scalar loop below finds which
+    v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(b0, b1), i16x8.narrow_i32x4_s(b2, b3)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(src + (<usize>i << 2));
+    const b = i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(v * 255))), 0);
+    if (b < 0 || b > 255 || i32x4.extract_lane(scale4(i32x4.splat(b)), 0) != reinterpret<i32>(v)) return i;
+    store<u8>(dst + <usize>i, <u8>b);
+  }
+  return -1;
+}

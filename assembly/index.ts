@@ -8,7 +8,7 @@ export { matmulF32, gemmF32, gemmF32Ld, gemmPath, gemmBlock, matmulScratchBytes,
 export { gemmPar, gatherPar, workerLoop, parCtrlBytes, parWorkerBytes, parQuit, parStall, parFail, parFailed, parWorkerBlocks, parPhase, parAccount } from './parallel';
 export { networkWorkBytes, networkForward, networkTrain } from './network';
 export { optimizerStateBytes, parameterCount } from './optimizers';
-export { bytesToF32, bytesToF32Rows4, gatherBytes } from './convert';
+export { bytesToF32, bytesToF32Rows4, exactBytesF32, gatherBytes } from './convert';
 export { configEcho } from './contract-echo';
 
 /** First byte of linear memory that TypeScript may hand out (after static data). */

@@ -2,6 +2,8 @@
 // exactly what b / 255 rounded to float32 gives — the reference backend's conversion (src/data/dataset.ts)
 // — for every byte, in every lane and in the scalar tail, on both SIMD builds.
 import { describe, expect, it } from 'vitest';
+import { exactBytes } from '../src/data/dataset.js';
+import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
 import { mulberry32 } from './helpers.js';
 
@@ -65,6 +67,76 @@ for (const flavor of ['plain', 'relaxed'] as const) {
           expect(got[rows * n], 'nothing written past the rows').toBe(-1);
           for (const p of [src, order, out]) be.heap.free(p);
         }
+      }
+      be.dispose();
+    });
+  });
+}
+
+/** One float32 ULP up (dir 1) or down (−1) from v. */
+function ulp(v: number, dir: 1 | -1): number {
+  const f = new Float32Array([v]);
+  new Int32Array(f.buffer)[0]! += dir;
+  return f[0]!;
+}
+
+// A value that breaks exactness, and whether JS and the kernel must both reject it (all of these do).
+const NOT_QUOTIENTS = [ulp(Math.fround(77 / 255), 1), ulp(Math.fround(77 / 255), -1), -0, NaN, Infinity, -Infinity,
+  Math.fround(510 / 255) /* 2: the candidate 510 converts back to it, out of range */, Math.fround(-3 / 255), Math.fround(256 / 255),
+  0.5, 1e30, -1e30, 3.4e38, 16843010];
+
+for (const flavor of ['plain', 'relaxed'] as const) {
+  describe(`float32 to bytes, checked (${flavor}; exactBytesF32, twin of exactBytes)`, () => {
+    it('converts every byte/255 in every lane and the tail, and finds the first value that is no quotient', async () => {
+      const be = await createWasmBackend(flavor);
+      const k = be.kernels;
+      const r = mulberry32(9);
+      for (const n of [0, 1, 3, 7, 15, 16, 17, 33, 63, 64, 65, 256 + 16 + 7, 1000]) {
+        const bytes = Uint8Array.from({ length: n }, (_, i) => (i < 256 ? (i * 167) & 255 : Math.floor(256 * r())));
+        const floats = Float32Array.from(bytes, (b) => b / 255);
+        const src = be.heap.alloc(4 * n + 64);
+        const dst = be.heap.alloc(n + 64);
+        new Float32Array(k.memory.buffer, src, n).set(floats);
+        expect(k.exactBytesF32(src, dst, n), `n = ${n}`).toBe(-1);
+        expect(Array.from(new Uint8Array(k.memory.buffer, dst, n))).toEqual(Array.from(bytes));
+        // in place: the bytes land at the start of the float buffer
+        expect(k.exactBytesF32(src, src, n)).toBe(-1);
+        expect(Array.from(new Uint8Array(k.memory.buffer, src, n))).toEqual(Array.from(bytes));
+        for (const bad of n ? NOT_QUOTIENTS : []) {
+          for (const at of [0, Math.floor(n / 2), n - 1]) {
+            const x = floats.slice();
+            x[at] = bad;
+            if (at < n - 1) x[n - 1] = NaN; // a later bad value: the first is reported
+            new Float32Array(k.memory.buffer, src, n).set(x);
+            expect(k.exactBytesF32(src, dst, n), `n = ${n}, ${bad} at ${at}`).toBe(at);
+            expect(exactBytes(x), `JS twin: ${bad}`).toBeNull();
+          }
+        }
+        be.heap.free(src);
+        be.heap.free(dst);
+      }
+      be.dispose();
+    });
+
+    it('uploadExactBytes gives what the reference backend gives, across slices; null leaves nothing allocated', async () => {
+      const be = await createWasmBackend(flavor);
+      const ref = createReferenceBackend();
+      const r = mulberry32(13);
+      const live = be.liveBytes();
+      for (const n of [0, 5, 16_383, 16_384, 16_385, 40_000]) {
+        const floats = Float32Array.from({ length: n }, () => Math.floor(256 * r()) / 255);
+        const a = be.uploadExactBytes(floats)!;
+        const b = ref.uploadExactBytes(floats)!;
+        expect(a.type).toBe('u8');
+        expect(Array.from(a.read())).toEqual(Array.from(b.read()));
+        a.free();
+        for (const at of n > 16_384 ? [3, 16_384, n - 1] : n ? [n - 1] : []) { // a value in the first slice, and in a later one
+          const x = floats.slice();
+          x[at] = -0;
+          expect(be.uploadExactBytes(x), `n = ${n}, −0 at ${at}`).toBeNull();
+          expect(ref.uploadExactBytes(x)).toBeNull();
+        }
+        expect(be.liveBytes()).toBe(live);
       }
       be.dispose();
     });

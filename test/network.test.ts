@@ -91,7 +91,7 @@ for (const backend of ['reference', 'wasm'] as const) {
     });
 
     it('stores float32 byte/255 inputs as bytes slice by slice: the same training as from bytes, f32 when a late value is no byte/255', async () => {
-      // 150,000 values: two full slices of 65,536 and a partial third (src/network/network.ts uploadAsBytes)
+      // 150,000 values: nine full slices of 16,384 and a partial tenth on the WASM backend (uploadExactBytes)
       const r = rng(11);
       const count = 100, size = 1500;
       const bytes = Uint8Array.from({ length: count * size }, () => Math.floor(r() * 256));
@@ -99,7 +99,7 @@ for (const backend of ['reference', 'wasm'] as const) {
       const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
       const floats = Float32Array.from(bytes, (b) => b / 255);
       const late = floats.slice();
-      late[140_000] = -0; // in the third slice, after two have been written
+      late[140_000] = -0; // in the ninth slice, after eight have been written
       const train = async (inputs: Uint8Array | Float32Array) => {
         const net = xent.network([size, 4, 3], { seed: 5 });
         await net.train({ inputs, labels, count, inputSize: size }, { epochs: 1, batchSize: 10, eta: 0.5 });

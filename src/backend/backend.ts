@@ -113,6 +113,11 @@ export interface Backend {
   alloc(type: DeviceType, length: number): DeviceArray;
   /** A backend-resident copy of `src` (alloc + write without the zero fill). */
   upload(type: DeviceType, src: ArrayLike<number>): DeviceArray;
+  /**
+   * A u8 array of the bytes b with x[i] = b[i]/255 exactly as float32 (src/data/dataset.ts exactBytes), or
+   * null, holding nothing, when a value is no such quotient (−0, NaN, ±∞ and values outside [0, 1] are not).
+   */
+  uploadExactBytes(x: Float32Array): DeviceArray | null;
   /** Work memory for the network kernels with batches of up to `cap` rows (desc: i32, see assembly/network.ts). */
   networkWork(desc: DeviceArray, cap: number): DeviceArray;
   /** Output pre-activations z_L of `count` examples, inputs f32 or u8 bytes = byte/255 (assembly/network.ts). */

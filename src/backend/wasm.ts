@@ -65,6 +65,7 @@ export interface Kernels {
   bytesToF32(src: number, out: number, n: number): void;
   bytesToF32Rows4(s0: number, s1: number, s2: number, s3: number, out: number, n: number): void;
   gatherBytes(inputs: number, order: number, rows: number, n: number, out: number): void;
+  exactBytesF32(src: number, dst: number, n: number): number;
 }
 
 const CONSTRUCTORS = { f32: Float32Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;
@@ -95,6 +96,9 @@ type Arr = Float32Array | Float64Array | Int32Array;
 
 /** The build flavours and the relaxed-SIMD probe (src/backend/wasm-module.ts). */
 export { relaxedSimdSupported, type SimdFlavor };
+
+/** Float32 values uploadExactBytes converts a call: 64 KB of scratch, in L2 with its 16 KB of bytes. */
+const EXACT_SLICE = 16_384;
 
 /** Pages of the shared memory's maximum (asconfig.json "maximumMemory": 4 GiB). */
 const MAX_PAGES = 65536;
@@ -328,6 +332,36 @@ export class WasmBackend implements Backend {
     const a = new WasmArray(this, type, src.length, ptr);
     a.write(src);
     return a;
+  }
+
+  uploadExactBytes(x: Float32Array): DeviceArray | null {
+    this.checkLive();
+    const n = x.length;
+    // A slice at a time through a scratch buffer (no host or device copy of the whole input as float32);
+    // the first slice converts in place, so float data that fails there allocates nothing more.
+    const scratch = this.heap.alloc(Math.max(1, Math.min(n, EXACT_SLICE)) * 4);
+    let out: WasmArray | null = null;
+    try {
+      for (let start = 0; start === 0 || start < n; start += EXACT_SLICE) {
+        const len = Math.min(n, start + EXACT_SLICE) - start;
+        new Float32Array(this.kernels.memory.buffer, scratch, len).set(x.subarray(start, start + len));
+        if (this.kernels.exactBytesF32(scratch, out ? out.ptr + start : scratch, len) >= 0) {
+          out?.free();
+          out = null;
+          return null;
+        }
+        if (!out) {
+          out = new WasmArray(this, 'u8', n, this.heap.alloc(n)); // may grow the memory: views after it
+          new Uint8Array(this.kernels.memory.buffer).copyWithin(out.ptr, scratch, scratch + len);
+        }
+      }
+      return out;
+    } catch (e) {
+      out?.free(); // a failed allocation frees what this call allocated
+      throw e;
+    } finally {
+      this.heap.free(scratch);
+    }
   }
 
   networkWork(desc: DeviceArray, cap: number): DeviceArray {

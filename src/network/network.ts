@@ -7,7 +7,7 @@ import {
   STATE_HEADER_BYTES, TRAIN_FINITE,
 } from '../backend/contract.js';
 import { trainConfig } from '../backend/config.js';
-import { checkDataset, checkFiniteInputs, exactBytesInto, type Dataset } from '../data/dataset.js';
+import { checkDataset, checkFiniteInputs, type Dataset } from '../data/dataset.js';
 import { checkChoice, checkNumber, checkOptions, rangeError, typeError } from '../errors.js';
 import { describeNetworkLine, inspectSymbol } from '../inspect.js';
 import { toONNX, type OnnxExportOptions } from '../interop/onnx.js';
@@ -46,30 +46,6 @@ const COST: Record<CostName, number> = { 'cross-entropy': COST_CROSS_ENTROPY, qu
 const GRADIENT_CHUNK = 256;
 /** Rows per forward chunk when evaluating. */
 const EVAL_CHUNK = 256;
-
-/** Float32 values converted to bytes (exactBytesInto) a slice at a time, so no copy of the whole input exists outside the backend. */
-const BYTES_SLICE = 1 << 16;
-
-/**
- * The inputs as a u8 device array when every value is exactly byte/255 (src/data/dataset.ts
- * exactBytes), else null. Converted and written a slice at a time: a 39 MB host copy of MNIST's
- * training bytes made a garbage-collection pause land in the first epoch of every train() call.
- */
-function uploadAsBytes(be: Backend, x: Float32Array): DeviceArray | null {
-  const slice = new Uint8Array(Math.min(BYTES_SLICE, x.length));
-  let out: DeviceArray | null = null;
-  for (let start = 0; start === 0 || start < x.length; start += BYTES_SLICE) {
-    const end = Math.min(x.length, start + BYTES_SLICE);
-    if (!exactBytesInto(x, start, end, slice)) {
-      out?.free();
-      return null;
-    }
-    // allocated once the first slice has passed: most float data fails there, and allocates nothing
-    out ??= be.alloc('u8', x.length);
-    out.write(slice.subarray(0, end - start), start); // nothing here throws: out is freed on the one way out
-  }
-  return out;
-}
 
 /** Data already copied into a backend's memory. */
 export interface DeviceData {
@@ -279,7 +255,7 @@ export class Network {
     if (d.inputs instanceof Uint8Array) {
       inputs = this.backend.upload('u8', d.inputs);
     } else {
-      const bytes = uploadAsBytes(this.backend, d.inputs);
+      const bytes = this.backend.uploadExactBytes(d.inputs);
       if (!bytes) checkFiniteInputs(fn, name, d.inputs);
       inputs = bytes ?? this.backend.upload('f32', d.inputs);
     }

@@ -2,6 +2,7 @@
 // against, so it favours the obvious loop over the fast one.
 import type { Backend, DeviceArray } from '../backend.js';
 import { sigmoid, softmax } from './activations.js';
+import { exactBytes } from '../../data/dataset.js';
 import { RefArray, host } from './device.js';
 import { crossRows, entropyRows } from './info.js';
 import { bceLogits, bceProb, cce, quadratic } from './losses.js';
@@ -46,6 +47,13 @@ export function createReferenceBackend(): Backend {
     upload: (type, src) => {
       const a = new RefArray(type, src.length);
       a.write(src);
+      return a;
+    },
+    uploadExactBytes: (x) => {
+      const bytes = exactBytes(x);
+      if (!bytes) return null;
+      const a = new RefArray('u8', bytes.length);
+      a.write(bytes);
       return a;
     },
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
