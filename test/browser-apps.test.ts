@@ -100,8 +100,8 @@ describe.skipIf(!present)('apps built on the package, in headless Chromium', () 
     // 62 KB since every build has three GEMM tiles and createXent calibrates them (58,678 → 60,552
     // bytes: +855 the relaxed build, +1,019 the entry), and predict checks its inputs in the kernel and
     // the byte conversion and the two-thread choice grew the builds (→ 61,068). 63 KB since train()
-    // converts float32 pixels to bytes a slice at a time and the forward passes take the dot path
-    // (61,9xx → 62,145).
+    // uploads float32 pixels as bytes a slice at a time, converted and checked in WASM, and the forward
+    // passes take the dot path (61,9xx → 62,485).
     expect(page).toBeLessThanOrEqual(63_000);
     loaded.length = 0;
     const got = await run(dir);
