@@ -95,7 +95,7 @@ export function gatherBytes(inputs: usize, order: usize, rows: i32, n: i32, out:
 /**
  * The inverse, checked: dst[i] = b with src[i] = b/255 exactly (float32, as bytesToF32 converts b) for
  * i < n; returns −1, or the index of the first value that is no such quotient (dst is then partly
- * written). Twin: src/data/dataset.ts exactBytesInto. Each value's candidate byte is nearest(v·255)
+ * written). Twin: src/data/dataset.ts exactBytes. Each value's candidate byte is nearest(v·255)
  * (within 3·10⁻⁵ of b for a quotient); it passes when it is in [0, 255] and converts back to v's bits,
  * so −0, NaN, ±∞ and values outside [0, 1] fail with no case of their own. dst may be src itself: each
  * step writes its 16 bytes below the 64 it has read.

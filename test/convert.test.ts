@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exactBytes } from '../src/data/dataset.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createWasmBackend } from '../src/backend/wasm.js';
-import { mulberry32 } from './helpers.js';
+import { mulberry32, ulpStep } from './helpers.js';
 
 for (const flavor of ['plain', 'relaxed'] as const) {
   describe(`bytes to float32 (${flavor})`, () => {
@@ -73,15 +73,8 @@ for (const flavor of ['plain', 'relaxed'] as const) {
   });
 }
 
-/** One float32 ULP up (dir 1) or down (−1) from v. */
-function ulp(v: number, dir: 1 | -1): number {
-  const f = new Float32Array([v]);
-  new Int32Array(f.buffer)[0]! += dir;
-  return f[0]!;
-}
-
 // A value that breaks exactness, and whether JS and the kernel must both reject it (all of these do).
-const NOT_QUOTIENTS = [ulp(Math.fround(77 / 255), 1), ulp(Math.fround(77 / 255), -1), -0, NaN, Infinity, -Infinity,
+const NOT_QUOTIENTS = [ulpStep(Math.fround(77 / 255), 1), ulpStep(Math.fround(77 / 255), -1), -0, NaN, Infinity, -Infinity,
   Math.fround(510 / 255) /* 2: the candidate 510 converts back to it, out of range */, Math.fround(-3 / 255), Math.fround(256 / 255),
   0.5, 1e30, -1e30, 3.4e38, 16843010];
 

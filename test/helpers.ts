@@ -195,3 +195,10 @@ export function firstBitDifference(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
   return x.length === y.length ? -1 : x.length;
 }
+
+/** The float32 one ULP up (dir 1) or down (−1) from v (v positive). */
+export function ulpStep(v: number, dir: 1 | -1): number {
+  const f = new Float32Array([v]);
+  new Int32Array(f.buffer)[0]! += dir;
+  return f[0]!;
+}

@@ -8,6 +8,7 @@ import { loadMnist, readIdx, resolveMnistDir } from '../src/data/mnist.js';
 import { readIdx as readIdxDirect } from '../src/data/idx.js';
 import { checkDataset, exactBytes, sliceDataset } from '../src/data/dataset.js';
 import type { Dataset } from '../src/data/mnist.js';
+import { ulpStep } from './helpers.js';
 
 const PIXELS = 28 * 28;
 
@@ -357,14 +358,8 @@ describe('exactBytes', () => {
   });
 
   it('returns null when any value is not a byte/255 (one ULP off, −0, NaN, outside [0, 1])', () => {
-    const ulp = (v: number, dir: 1 | -1) => {
-      const f = new Float32Array([v]);
-      const u = new Uint32Array(f.buffer);
-      u[0]! += dir;
-      return f[0]!;
-    };
     const base = Float32Array.from({ length: 10 }, (_, i) => Math.fround((i * 25) / 255));
-    for (const bad of [ulp(base[3]!, 1), ulp(base[3]!, -1), 0.5, -0, NaN, Math.fround(-1 / 255), Math.fround(256 / 255), 2, Infinity, -Infinity, 3.4e38,
+    for (const bad of [ulpStep(base[3]!, 1), ulpStep(base[3]!, -1), 0.5, -0, NaN, Math.fround(-1 / 255), Math.fround(256 / 255), 2, Infinity, -Infinity, 3.4e38,
       16843010]) { // 16843010·255 + 0.5 wraps to 254 as an int32: its candidate byte must not pass
       const x = base.slice();
       x[7] = bad;

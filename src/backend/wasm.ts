@@ -347,7 +347,6 @@ export class WasmBackend implements Backend {
         new Float32Array(this.kernels.memory.buffer, scratch, len).set(x.subarray(start, start + len));
         if (this.kernels.exactBytesF32(scratch, out ? out.ptr + start : scratch, len) >= 0) {
           out?.free();
-          out = null;
           return null;
         }
         if (!out) {

@@ -1,6 +1,6 @@
 // The reference backend: every kernel in plain TypeScript. It is the oracle the WASM backend is tested
 // against, so it favours the obvious loop over the fast one.
-import type { Backend, DeviceArray } from '../backend.js';
+import type { Backend, DeviceArray, DeviceType } from '../backend.js';
 import { sigmoid, softmax } from './activations.js';
 import { exactBytes } from '../../data/dataset.js';
 import { RefArray, host } from './device.js';
@@ -28,6 +28,11 @@ const inputsOf = (a: DeviceArray) => host<Float32Array | Uint8Array>(a);
 /** Creates the pure-TypeScript backend. */
 export function createReferenceBackend(): Backend {
   let disposed = false;
+  const upload = (type: DeviceType, src: ArrayLike<number>): DeviceArray => {
+    const a = new RefArray(type, src.length);
+    a.write(src);
+    return a;
+  };
   return {
     name: 'reference',
     get disposed() {
@@ -44,17 +49,10 @@ export function createReferenceBackend(): Backend {
     matmul: matmulF32,
     gemm: gemmF32,
     alloc: (type, length) => new RefArray(type, length),
-    upload: (type, src) => {
-      const a = new RefArray(type, src.length);
-      a.write(src);
-      return a;
-    },
+    upload,
     uploadExactBytes: (x) => {
       const bytes = exactBytes(x);
-      if (!bytes) return null;
-      const a = new RefArray('u8', bytes.length);
-      a.write(bytes);
-      return a;
+      return bytes && upload('u8', bytes);
     },
     networkWork: (desc, cap) => new RefWork(networkWork(host(desc), cap)),
     networkForward: (desc, params, w, cap, inputs, count, outZ) => {
